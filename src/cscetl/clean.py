@@ -1,0 +1,108 @@
+"""Boilerplate removal: page text in, clean text and an audit of what went (rule, text) out.
+
+General extractors keep furniture that sits inside the article body ("READ MORE:" links,
+subscription promos, captions printed twice, media-contact lines, letterheads); these rules take
+it out line by line. Every removal is recorded so a user can see why a line went.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_BULLET = r"[\s•●▪◼■\-–—*·]*"
+
+# One regex per rule, matched against a whole stripped line. Order matters only for the audit name.
+LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("read_more", re.compile(rf"^{_BULLET}(read more|also read|read next|related( articles?| stories)?|more on this story|you may also like|recommended( for you)?)\b\s*[:\-–|]?.{{0,200}}$", re.I)),
+    ("advert", re.compile(r"^(advertisement|advertising|hide ad|sponsored( content)?|ad feature|story continues below( advertisement)?|continue reading below)\s*[.:]?$", re.I)),
+    ("newsletter", re.compile(r"^.{0,80}\b(sign up (to|for) (our|the)\b.{0,60}newsletter|subscribe to (our|the)\b.{0,40}newsletter|get the latest news (sent|delivered)|newsletter sign[- ]?up)\b.{0,120}$", re.I)),
+    ("paywall", re.compile(r"^(register now to continue reading|sign in here\b.*|already (a subscriber|have an account)\??.{0,60}|subscribe( now| today)?[.!]?|log ?in to continue reading.*|this article is for subscribers only.*|to continue reading.{0,60}(subscribe|register|sign in).*)$", re.I)),
+    ("price", re.compile(r"^(from |only |just )?£\s?\d+(\.\d\d)?\s*(/|a|per)\s*(month|week|year|mo)\b.{0,30}$", re.I)),
+    # a media-contact line names a way to get in touch, which a sentence about media enquiries does not
+    ("media_contact", re.compile(r"^(for (all )?(media|press) (enquiries|inquiries|contacts?)|media (enquiries|contact|inquiries)\b|press office\s*[:\-]|for further information,? (please )?contact)\b(?=.{0,200}(contact|call|e-?mail|phone|ring|@|\b0\d{3}))(?!.{0,200}\b(noted|said|found|reported)\b).{0,200}$", re.I)),
+    ("photo_credit", re.compile(r"^(\(?(photo|picture|image|pic|credit|photograph)( credit)?\s*[:(,]\s*.{1,80}\)?|image source,.{0,80}|image caption,?)$", re.I)),
+    ("share", re.compile(r"^(share (this|on)\b.{0,40}|follow us on\b.{0,60}|(\d+\s+)?comments?|copy link|email this( article)?|print this( page| article)?|click here to\b.{0,60})$", re.I)),
+    ("site_furniture", re.compile(r"^(most read|most popular|trending( now)?|top stories|more like this|latest news|was this page useful\??.*|is this page useful\??.*|we use cookies\b.*|accept (all )?cookies|cookie (settings|policy)|skip to (main )?content|back to top|jump to\b.{0,40}|breadcrumbs?|you are here:.*)$", re.I)),
+]
+
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_PHONE = re.compile(r"(\bT:?\s*|tel(ephone)?:?\s*|\b)0\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b", re.I)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.[\w.-]+|https?://\S+", re.I)
+
+# A subscription block opens with a membership heading and runs on through short promo lines.
+_PROMO_HEAD = re.compile(r"\b(digital (membership|subscription|edition)|subscribe|subscription|membership|magazine|print edition|become a (member|subscriber))\b", re.I)
+_PROMO_LINE = re.compile(r"^(?:[•●▪◼■\-–—*·]\s*)?\S.{0,70}$")
+
+
+@dataclass(frozen=True)
+class Removal:
+    rule: str
+    text: str
+
+
+def _norm(line: str) -> str:
+    line = unicodedata.normalize("NFKC", line).lower()
+    return re.sub(r"[^a-z0-9£%]+", " ", line).strip()
+
+
+def _is_letterhead(line: str) -> bool:
+    """An address block: postcode with a phone, email or web address, and little else."""
+    signals = bool(_POSTCODE.search(line)) + bool(_PHONE.search(line)) + bool(_CONTACT.search(line))
+    return signals >= 2 and len(line) < 300 and not re.search(r"[.!?]\s+[A-Z]", line)
+
+
+def _promo_block_end(lines: list[str], i: int) -> int:
+    """If lines[i] opens a subscription promo, the index after its last line, else i."""
+    head = lines[i].strip()
+    if not (_PROMO_HEAD.search(head) and len(head) <= 60 and not head.endswith(".")):
+        return i
+    j, priced = i + 1, False
+    while j < len(lines):
+        s = lines[j].strip()
+        if not s:
+            j += 1
+            continue
+        if not _PROMO_LINE.match(s) or (s.endswith(".") and len(s.split()) > 6):
+            break
+        priced |= bool(LINE_RULES[4][1].match(s)) or s.lower().startswith("subscribe")
+        j += 1
+    # Only a block that sells something (a price or a Subscribe button) is a promo.
+    return j if priced else i
+
+
+def clean_text(text: str) -> tuple[str, list[Removal]]:
+    """Apply the rules; returns the clean text (blank-line runs collapsed) and the removals."""
+    lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    removed: list[Removal] = []
+    kept: list[str] = []
+    seen: set[str] = set()
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        s = raw.strip()
+        if not s:
+            kept.append("")
+            i += 1
+            continue
+        end = _promo_block_end(lines, i)
+        if end > i:
+            for ln in lines[i:end]:
+                if ln.strip():
+                    removed.append(Removal("subscription_block", ln.strip()))
+            i = end
+            continue
+        rule = next((name for name, rx in LINE_RULES if rx.match(s)), None)
+        if rule is None and _is_letterhead(s):
+            rule = "letterhead"
+        key = _norm(s)
+        if rule is None and len(key) > 40 and key in seen:
+            rule = "repeated_block"  # a caption or headline printed twice
+        if rule is not None:
+            removed.append(Removal(rule, s))
+        else:
+            kept.append(s)
+            seen.add(key)
+        i += 1
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    return out, removed

@@ -1,0 +1,158 @@
+"""Figures about a council's children's services: clean text in, Metric rows out.
+
+A figure is a number with its unit (count, percent, gbp, per_10k). It becomes a row only when
+the words of its own clause name a catalogue metric; dates, years, ages, durations, ordinals,
+section numbers, phone numbers and postcodes are never figures.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from cscetl.dates import find_dates
+from cscetl.extract.metric_catalogue import classify
+from cscetl.records import DocContext, Metric
+from cscetl.sentences import sentence_spans
+
+_NUMBER = re.compile(
+    r"(?P<gbp>£\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<scale>\s?(?:million|mn|m|bn|billion|k|thousand)\b)?"
+    r"(?P<pct>\s?(?:%|per\s?cent\b|percent\b))?"
+    r"(?P<rate>\s+(?:per|for every)\s+10,?000\b)?",
+    re.I,
+)
+_SCALE = {"million": 1e6, "mn": 1e6, "m": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3, "thousand": 1e3}
+
+# Spans that hold digits but no figure.
+_MASKS = [
+    re.compile(r"\b0\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b"),  # UK phone numbers
+    re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # postcodes
+    re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+"),
+    re.compile(r"\b\d{1,2}([:.]\d\d)?\s?(am|pm)\b|\b\d{1,2}:\d\d\b", re.I),  # times
+]
+_DURATION_AFTER = re.compile(r"^\s*(?:-|to|and|or)?\s*(?:\d+\s*)?-?\s*(?:working\s+|calendar\s+|school\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|yrs?)\b(?!\s+(?:olds?\b))|^-year-olds?\b|^\s*(?:st|nd|rd|th)\b", re.I)
+_NOT_FIGURE_BEFORE = re.compile(
+    r"(?:\b(?:aged|ages?|under|section|sections|clause|paragraph|para|paras|page|pages|regulation|item|chapter|act|no\.?|number|year|years|key stage|ks|room|tel|telephone|phone|minute|minutes|appendix|annex|table|figure|rule|article|standard|level|grade|stage|phase|version|route|junction|ward)\s*|[A-Za-z]-?|[\d.,]|#)$",
+    re.I,
+)
+_LIST_MARKER = re.compile(r"(?:^|\n)\s*$")
+_CHANGE_AFTER = re.compile(r"^\s*(?:per\s?cent\s+|%\s*)?(?:increase|rise|jump|growth|surge|fall|decrease|drop|reduction|decline|cut|uplift)\b", re.I)
+_CHANGE_BEFORE = re.compile(r"\b(?:increased|increase|rose|risen|grown|grew|fell|fallen|decreased|dropped|reduced|cut|up|down|rise|fall)\s+by\s+(?:around\s+|about\s+|almost\s+|nearly\s+|some\s+)?$", re.I)
+_TARGET = re.compile(r"\bwill be\b|\bby (?:the )?(?:end of |autumn|spring|summer|winter|next|\d{4})|\btarget(?:s|ed)?\b|\baims? (?:to|for)\b|\bgoal\b|\bambition\b", re.I)
+_COMPARISON = re.compile(r"\b(?:an? (?:increase|rise|decrease|fall|drop|reduction) (?:from|on)|compared (?:with|to)|up from|down from|from a (?:figure|total|level) of|than)\b", re.I)
+_AS_AT = re.compile(r"\b(?:as (?:at|of)|at the end of|on)\s*$", re.I)
+_AT_VISIT = re.compile(r"\bat the time of (?:the|this|our|my) (?:visit|inspection)\b", re.I)
+_DENIED = re.compile(r"\bwhich (?:was|is) not (?:in fact |actually )?(?:the case|true|correct|accurate)\b|\b(?:was|were|is) (?:later )?(?:found to be )?(?:wrong|incorrect|inaccurate|an error)\b|\bnot (?:in fact )?the case\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;–—]|\s-\s|\(|\)")
+
+
+@dataclass
+class _Figure:
+    start: int
+    end: int
+    value: float
+    unit: str
+
+
+def _masked(text: str, default_year: int | None) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for rx in _MASKS for m in rx.finditer(text)]
+    spans += [(d.start, d.end) for d in find_dates(text, default_year=default_year)]
+    return spans
+
+
+def _figures(text: str, s0: int, s1: int, masked: list[tuple[int, int]]) -> list[_Figure]:
+    out = []
+    for m in _NUMBER.finditer(text, s0, s1):
+        a, b = m.start("num"), m.end("num")
+        if any(x <= a < y for x, y in masked):
+            continue
+        before, after = text[max(s0, a - 40) : m.start()], text[b : min(s1, b + 40)]
+        unit = "gbp" if m.group("gbp") else "percent" if m.group("pct") else "per_10k" if m.group("rate") else "count"
+        raw = m.group("num").replace(",", "")
+        value = float(raw)
+        if m.group("scale"):
+            scale = m.group("scale").strip().lower()
+            if unit != "gbp" and scale in ("m", "k"):
+                continue  # "4m" without £ is a distance or a model name, not a figure
+            value *= _SCALE[scale]
+        if unit == "count":
+            if _NOT_FIGURE_BEFORE.search(before) or _DURATION_AFTER.match(text[m.end() : m.end() + 30]):
+                continue
+            if "," not in m.group("num") and "." not in raw and 1900 <= value <= 2099:
+                continue  # a year
+            if _LIST_MARKER.search(text[max(s0, a - 6) : a]) and re.match(r"[.)]\s", text[b : b + 2]):
+                continue  # "3. Apologies" — a list or minute number
+            if "." in raw and re.match(r"\.\d", text[b : b + 2]):
+                continue  # "3.2.1" clause numbering
+        elif unit == "per_10k" and _NOT_FIGURE_BEFORE.search(before[-3:] if before else ""):
+            continue
+        out.append(_Figure(m.start(), m.end(), value, unit))
+    return out
+
+
+def _clause_start(text: str, s0: int, pos: int) -> int:
+    cut = s0
+    for m in _CLAUSE_BREAK.finditer(text, s0, pos):
+        cut = m.end()
+    return cut
+
+
+def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) -> list[Metric]:
+    """Every catalogued figure in the text.
+
+    event_date is the date of the document's own inspection or visit; a letter's figures
+    ("at the time of the visit") are as of then.
+    """
+    default_year = ctx.published_date.year if ctx.published_date else None
+    masked = _masked(text, default_year)
+    dates = find_dates(text, default_year=default_year)
+    rows: list[Metric] = []
+    for s0, s1 in sentence_spans(text):
+        figures = _figures(text, s0, s1, masked)
+        sentence = text[s0:s1]
+        denied = bool(_DENIED.search(sentence))
+        named: list[tuple[_Figure, str]] = []
+        for i, fig in enumerate(figures):
+            prev_end = figures[i - 1].end if i else s0
+            next_start = figures[i + 1].start if i + 1 < len(figures) else s1
+            after = text[fig.end : next_start]
+            before = text[prev_end : fig.start]
+            near = before[-50:] + " " + after
+            metric = classify(near, fig.unit) or classify(text[s0 : fig.start] + " " + after, fig.unit)
+            compared = _COMPARISON.search(text[s0 : fig.start])
+            if metric is None and compared:
+                # "... compared with 205 (27 per 10,000)": the same measure as the last figure of this unit
+                metric = next((name for f, name in reversed(named) if f.unit == fig.unit), None)
+            if metric is None:
+                continue
+            named.append((fig, metric))
+            measure = "level"
+            if _CHANGE_AFTER.match(text[fig.end : fig.end + 30]) or _CHANGE_BEFORE.search(before[-40:]):
+                measure = "change"
+            elif fig.unit != "gbp" and _TARGET.search(after):
+                measure = "target"
+            as_of, precision = _as_of(text, s0, fig, compared, dates, sentence, ctx, event_date)
+            rows.append(
+                Metric(
+                    metric=metric, value=fig.value, unit=fig.unit, measure=measure, as_of=as_of,
+                    date_precision=precision, evidence=sentence, char_start=s0, char_end=s1, denied=denied,
+                )
+            )
+    return rows
+
+
+def _as_of(text, s0, fig, compared, dates, sentence, ctx, event_date):
+    in_sentence = [d for d in dates if s0 <= d.start and d.end <= s0 + len(sentence)]
+    if compared and compared.start() + s0 < fig.start:
+        # the comparison figure carries its own date: "an increase from 1,394 in March 2015"
+        later = [d for d in in_sentence if d.start >= fig.end]
+        if later:
+            return later[0].date, later[0].precision
+        return None, None
+    for d in in_sentence:
+        if d.start < fig.start and _AS_AT.search(text[max(s0, d.start - 16) : d.start]):
+            return d.date, d.precision
+    if event_date and (ctx.kind in ("ofsted_letter",) or _AT_VISIT.search(sentence)):
+        return event_date, "day"
+    return None, None

@@ -1,0 +1,261 @@
+"""Direct quotations and who said them: clean text in, Quote rows out.
+
+A quotation is five words or more inside straight or curly, double or single marks. A quotation
+running over several paragraphs (each opening with a mark, closing only at the end) gives one
+row per paragraph, all with the same speaker. Speakers come from the attribution around the
+quote ("X, role, said:", "..., said X", "..., she added", "It reads:", a "X said:" line before
+it); pronouns resolve to the person last named; the inspectorate, its report and its letters
+are 'Ofsted'.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cscetl.records import DocContext, Quote
+
+MIN_WORDS = 5
+
+_OPEN_D, _CLOSE_D = "“\"", "”\""
+_OPEN_S, _CLOSE_S = "‘'", "’'"
+
+VERBS = (
+    r"said|says|say|added|adds|continued|continues|explained|explains|commented|comments|stated|states|"
+    r"told|tells|noted|notes|warned|warns|insisted|insists|admitted|admits|reads|read|writes|wrote|argued|"
+    r"argues|acknowledged|acknowledges|confirmed|confirms|responded|replied|remarked|stressed|stresses|"
+    r"emphasised|emphasized|claimed|claims|concluded|concludes|highlighted|highlights|observed|observes|"
+    r"found|finds|reported|reports|described|describes|believes|believed|announced|urged|pledged|promised|"
+    r"welcomed|welcomes|revealed|reveals|went on|goes on"
+)
+_VERB = rf"(?:{VERBS})"
+_TITLE = r"(?:Councillor|Cllr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Professor|Prof\.?|Sir|Dame|Lord|Lady|Baroness|Rev\.?|Judge)"
+_NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z]?[a-zà-ÿ]+)*|Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+)"
+_PERSON = re.compile(rf"\b(?:(?P<title>{_TITLE})\s+)?(?P<name>{_NAME_WORD}(?:\s+(?:[A-Z]\.\s*)?{_NAME_WORD}){{0,3}})")
+_OFSTED_SUBJECT = re.compile(r"\b(report|letter|inspectors?|inspectorate|ofsted|hmi|findings|it)\b", re.I)
+_PRONOUN = re.compile(r"^(?:he|she|they)$", re.I)
+_SPOKES = re.compile(r"\b(spokes(?:person|man|woman)|representative|source)\b", re.I)
+# Capitalised words that start sentences or name things, never people.
+_NOT_NAMES = set(
+    "The This That These Those It He She They We I A An In On At For But And However Also Inspectors Inspector "
+    "Ofsted Council Councils Report Letter Children Children's Services Service Trust Department Government "
+    "Brighter Futures Together Borough County City Reading Leader Director Chief Executive Minister Mayor "
+    "Social Care Education Health Our Their His Her Its A Local Authority Authorities Partnership Staff Officers Lead Member".split()
+)
+
+
+@dataclass
+class _Seg:
+    start: int  # first character inside the marks
+    end: int  # one past the last character inside
+    open_at: int  # position of the opening mark
+    close_at: int | None  # position of the closing mark (None: the paragraph ended first)
+    para: int  # paragraph index
+    continues: bool = False  # a paragraph of the previous quotation
+
+
+@dataclass
+class _Speaker:
+    name: str | None
+    role: str | None = None
+    org: str | None = None
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            spans.append((pos + lead, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    return spans
+
+
+def _is_open(text: str, i: int, single: bool) -> bool:
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if nxt.isspace():
+        return False
+    if single:
+        return prev.isspace() or prev in "(—–-:\"“" and (nxt.isalpha() or nxt.isdigit())
+    return prev.isspace() or prev in "(—–-:[" or i == 0
+
+
+def _is_close(text: str, i: int, single: bool) -> bool:
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    prev = text[i - 1] if i > 0 else " "
+    if prev.isspace():
+        return False
+    if single and (nxt.isalpha() or nxt.isdigit()):
+        return False  # an apostrophe inside a word: "isn't"
+    return nxt.isspace() or nxt in ".,;:!?)—–-\"”"
+
+
+def _segments(text: str, paras: list[tuple[int, int]], single: bool) -> list[_Seg]:
+    opens, closes = (_OPEN_S, _CLOSE_S) if single else (_OPEN_D, _CLOSE_D)
+    segs: list[_Seg] = []
+    for pi, (p0, p1) in enumerate(paras):
+        i = p0
+        while i < p1:
+            ch = text[i]
+            if ch in opens and _is_open(text, i, single):
+                j = i + 1
+                close = None
+                while j < p1:
+                    if text[j] in closes and _is_close(text, j, single) and j > i + 1:
+                        close = j
+                        break
+                    j += 1
+                cont = bool(segs) and segs[-1].close_at is None and segs[-1].para == pi - 1 and i == p0
+                segs.append(_Seg(i + 1, close if close is not None else p1, i, close, pi, cont))
+                i = (close + 1) if close is not None else p1
+            else:
+                i += 1
+    return segs
+
+
+def _words(s: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9£%’']+", s))
+
+
+def _split_subject(phrase: str) -> _Speaker | None:
+    """'Councillor Liz Terry, Reading Borough Council's lead councillor for X' → name, role, org."""
+    phrase = phrase.strip(" ,:;-–—\n")
+    if not phrase:
+        return None
+    parts = [p.strip() for p in re.split(r",\s*", phrase) if p.strip()]
+    head, role = parts[0], (", ".join(parts[1:]) or None)
+    return _person_or_role(head, role)
+
+
+def _org_from_role(role: str | None) -> tuple[str | None, str | None]:
+    if not role:
+        return None, None
+    m = re.match(r"^(?:the|its|their|his|her)\s+[a-z]+['’]s\s+(?P<role>.+)$", role)
+    if m:  # "the trust's chief executive": the organisation is named elsewhere, if at all
+        return m.group("role").strip(), None
+    m = re.match(r"^(?P<org>.+?)['’]s\s+(?P<role>.+)$", role)
+    if m and m.group("org")[:1].isupper():  # "Reading Borough Council's lead member", not "director of Children's Services"
+        return m.group("role").strip(), m.group("org").strip()
+    m = re.match(r"^(?P<role>.+?)\s+(?:at|of|for)\s+(?P<org>(?:[A-Z][\w'’&-]*\s*)+(?:Council|Trust|Children|Ofsted|Partnership|Board|NHS[\w ]*|Company|CIC)\b.*)$", role)
+    if m:
+        return m.group("role").strip(), m.group("org").strip()
+    return role, None
+
+
+def _person_or_role(head: str, role: str | None) -> _Speaker | None:
+    low = head.lower()
+    if _PRONOUN.match(low):
+        return _Speaker("<pronoun>")
+    if _SPOKES.search(head):
+        org = re.sub(r"^(?:an?|the)\s+", "", re.sub(_SPOKES, "", head), flags=re.I).strip(" ,") or None
+        m = re.search(r"\bfor\s+(?:the\s+)?(.+)$", head)
+        if m:
+            org = m.group(1).strip()
+        return _Speaker("spokesperson" if not org else f"{org} spokesperson", "spokesperson", org)
+    m = _PERSON.search(head)
+    if m and m.group("name").split()[0] not in _NOT_NAMES and len(m.group("name").split()) >= 1:
+        name = m.group("name")
+        if len(name.split()) == 1 and not m.group("title"):
+            name = name  # a bare surname ("Gavin said:"): resolved against the document's people later
+        r, org = _org_from_role(role)
+        return _Speaker(name, r, org)
+    if _OFSTED_SUBJECT.search(head):
+        return _Speaker("Ofsted", None, "Ofsted")
+    return None
+
+
+_BEFORE = re.compile(rf"(?P<subj>[^.!?“”\"]{{1,200}}?)\s+(?:{_VERB})(?:\s+(?:that|in a statement|in the report|in its report|in a letter|to [A-Z][\w ]{{0,40}}))?\s*[:,]\s*$")
+_AFTER_VERB_FIRST = re.compile(rf"^\s*[,.]?\s*(?:{_VERB})\s+(?P<subj>[^.!?“”\"]{{1,160}}?)\s*(?:[.,;]|$)")
+_AFTER_SUBJ_FIRST = re.compile(rf"^\s*[,.]?\s*(?P<subj>[^.!?“”\",]{{1,80}}?)\s+(?:{_VERB})\b")
+_LINE_INTRO = re.compile(rf"(?P<subj>[^.!?“”\"]{{1,200}}?)\s+(?:{_VERB})\s*:?\s*$")
+
+
+def _attribution(text: str, seg: _Seg, paras: list[tuple[int, int]]) -> _Speaker | None:
+    p0, p1 = paras[seg.para]
+    before = text[p0 : seg.open_at]
+    # only the clause right before the quote can introduce it
+    before = re.split(r"[.!?][”\"’']?\s+|[”\"]\s*", before)[-1]
+    m = _BEFORE.search(before) if before.strip() else None
+    if m:
+        sp = _split_subject(m.group("subj"))
+        if sp:
+            return sp
+    if seg.close_at is not None:
+        after = text[seg.close_at + 1 : p1]
+        m = _AFTER_SUBJ_FIRST.match(after)
+        if m:
+            sp = _split_subject(m.group("subj"))
+            if sp:
+                return sp
+        m = _AFTER_VERB_FIRST.match(after)
+        if m:
+            sp = _split_subject(m.group("subj"))
+            if sp:
+                return sp
+    if not before.strip() and seg.para > 0:
+        q0, q1 = paras[seg.para - 1]
+        prev = text[q0:q1]
+        if prev.rstrip().endswith(":") and not re.search(r"[“”\"]", prev):
+            m = _LINE_INTRO.search(prev.rstrip(" :"))
+            if m:
+                return _split_subject(m.group("subj"))
+    return None
+
+
+def _people_in(text: str) -> list[tuple[int, str]]:
+    """(position, full name) of every 'Title First Last' or 'First Last,' person mention."""
+    out = []
+    for m in _PERSON.finditer(text):
+        words = m.group("name").split()
+        if words[0] in _NOT_NAMES or (len(words) < 2 and not m.group("title")):
+            continue
+        if any(w in _NOT_NAMES for w in words):
+            continue
+        out.append((m.start(), m.group("name")))
+    return out
+
+
+def extract_quotes(text: str, ctx: DocContext) -> list[Quote]:
+    paras = _paragraphs(text)
+    segs = sorted(_segments(text, paras, single=False), key=lambda s: s.open_at)
+    taken = [(s.open_at, s.end) for s in segs]
+    for s in _segments(text, paras, single=True):
+        if not any(a <= s.open_at < b for a, b in taken):
+            segs.append(s)
+    segs.sort(key=lambda s: s.open_at)
+    people = _people_in(text)
+    rows: list[Quote] = []
+    last: _Speaker | None = None
+    last_para_quoted = -2
+    for seg in segs:
+        inner = text[seg.start : seg.end].strip()
+        if _words(inner) < MIN_WORDS:
+            continue
+        sp = None if seg.continues else _attribution(text, seg, paras)
+        p0 = paras[seg.para][0]
+        if sp is None and last is not None and (seg.continues or (seg.para - last_para_quoted == 1 and seg.open_at == p0) or seg.para == last_para_quoted):
+            sp = last  # a further paragraph of the same speaker
+        if sp is not None and sp.name == "<pronoun>":
+            sp = _resolve_pronoun(text, seg, paras, people, last)
+        if sp is not None and sp.name and len(sp.name.split()) == 1 and sp.name not in ("Ofsted", "spokesperson"):
+            full = next((n for _, n in reversed(people) if len(n.split()) > 1 and n.split()[-1] == sp.name), None)
+            if full:
+                sp = _Speaker(full, sp.role, sp.org)
+        if sp is None:
+            continue  # a quotation nobody in the text is said to have said
+        last = sp
+        last_para_quoted = seg.para
+        rows.append(Quote(sp.name, sp.role, sp.org, inner, seg.start, seg.end))
+    return rows
+
+
+def _resolve_pronoun(text, seg, paras, people, last):
+    p0 = paras[seg.para][0]
+    # a person named earlier in the same paragraph is who "he" or "she" is
+    here = [n for pos, n in people if p0 <= pos < seg.open_at]
+    if here:
+        return _Speaker(here[-1])
+    if last is not None and last.name not in (None, "Ofsted"):
+        return last
+    earlier = [n for pos, n in people if pos < seg.open_at]
+    return _Speaker(earlier[-1]) if earlier else None

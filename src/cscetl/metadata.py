@@ -1,0 +1,83 @@
+"""Document metadata the page does not declare in markup: kind, title, byline and date from the
+text itself (plain-text pages, PDFs, letters)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from cscetl.dates import parse_date
+
+_REPORT = re.compile(
+    r"\binspection of [\w ,&'’-]{2,80}?\s+local\s+authority\s+children['’]?s\s+services\b"
+    r"|\binspection of (?:services for )?(?:looked after children|children in need|safeguarding)\b"
+    r"|\binspection dates?\s*:"
+    r"|\bsingle inspection framework\b",
+    re.I,
+)
+_LETTER_OPEN = re.compile(r"^\s*Dear\s+\S", re.M)
+_INSPECTORATE = re.compile(r"\b(ofsted|his majesty['’]s inspector|her majesty['’]s inspector|HMI|joint targeted area inspection|care quality commission)\b", re.I)
+_MINUTES = re.compile(r"\bminutes of (?:the|a)\b.{0,60}\bmeeting\b|^\s*present\s*:|^\s*apologies\b|^\s*resolved\s*(?:that|:)|\bagenda item\b|\bchair(?:man|person)?\s*:|\bdeclarations? of interests?\b", re.I | re.M)
+_PRESS = re.compile(r"\bnotes? (?:to|for) editors\b|\bfor media enquiries\b|\bpress release\b|\bmedia release\b|\bpress office\b|^\s*-?\s*ends\s*-?\s*$", re.I | re.M)
+_BYLINE = re.compile(r"^(?:by\s+)?(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})$")
+_PUBLISHED = re.compile(r"^(?:published|updated|posted|date|first published)\s*(?:on)?\s*[:\-]?\s*(?P<date>.+)$", re.I)
+_NOT_NAME = {"Notes", "Editors", "Ofsted", "Inspection", "Council", "Children", "Services", "Overview", "Report", "Monitoring", "Dear"}
+
+
+@dataclass
+class HeaderMeta:
+    title: str | None = None
+    author: str | None = None
+    published: date | None = None
+    header_lines: list[str] = field(default_factory=list)  # byline and date lines that leave the body
+
+
+def infer_kind(text: str, fmt: str) -> str:
+    head = text[:3000]
+    if _REPORT.search(head) and not _LETTER_OPEN.search(head):
+        return "ofsted_report"
+    if _LETTER_OPEN.search(head) and _INSPECTORATE.search(text):
+        return "ofsted_letter"
+    if len(_MINUTES.findall(text)) >= 2:
+        return "minutes"
+    if _PRESS.search(text):
+        return "press_release"
+    if fmt == "pdf" and _INSPECTORATE.search(head):
+        return "ofsted_report"
+    return "news"
+
+
+def header_metadata(text: str) -> HeaderMeta:
+    """Title, byline and date from the first lines of a text page or a letter."""
+    meta = HeaderMeta()
+    lines = [ln.strip() for ln in text.splitlines()]
+    content = [ln for ln in lines if ln][:10]
+    if content and len(content[0]) <= 200 and not content[0].endswith((".", ":", "”", '"')) and len(content[0].split()) >= 3:
+        meta.title = content[0]
+    for ln in content[:10]:
+        if len(ln) > 60:
+            continue
+        m = _PUBLISHED.match(ln)
+        candidate = m.group("date") if m else ln
+        parsed = parse_date(candidate)
+        if parsed and parsed[1] == "day" and meta.published is None:
+            meta.published = parsed[0]
+            meta.header_lines.append(ln)
+            continue
+        b = _BYLINE.match(ln)
+        if b and meta.author is None and ln != meta.title and not (set(ln.split()) & _NOT_NAME):
+            meta.author = b.group("name")
+            meta.header_lines.append(ln)
+    if meta.author and not meta.published:
+        meta.header_lines.remove(next(x for x in meta.header_lines if meta.author in x))
+        meta.author = None  # a lone name line with no date next to it is too weak a byline
+    return meta
+
+
+def pdf_published(text: str) -> date | None:
+    """An Ofsted report's 'Published: 16 August 2013' line, if present."""
+    for m in re.finditer(r"\bPublished\s*(?:on)?\s*:?\s*(.{6,30})", text[:5000]):
+        parsed = parse_date(m.group(1).strip())
+        if parsed and parsed[1] == "day":
+            return parsed[0]
+    return None

@@ -1,0 +1,36 @@
+"""What processing one source gives: a document ready to load, or a failure with its reason."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from cscetl.clean import Removal
+from cscetl.records import Extracted
+
+
+@dataclass
+class Document:
+    doc_id: str
+    source_url: str
+    source_path: str | None
+    kind: str
+    publisher: str | None
+    title: str | None
+    author: str | None
+    published_date: date | None
+    la_code: str | None
+    la_name: str | None
+    clean_text: str
+    content_sha256: str
+    format: str
+    pages: int | None
+    extracted: Extracted = field(default_factory=Extracted)
+    removed: list[Removal] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Failure:
+    doc_id: str
+    source: str
+    stage: str  # sources, acquire, parse, clean, extract, load
+    reason: str

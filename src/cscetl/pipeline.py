@@ -1,0 +1,149 @@
+"""The stages as plain functions over batches; flows/ wraps them in Prefect tasks.
+
+source → bytes (acquire) → parsed page (parse) → clean text (clean) → rows (extract) → warehouse (load).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+
+from cscetl import gazetteer
+from cscetl.acquire import Acquired
+from cscetl.clean import Removal, clean_text
+from cscetl.decode import decode_bytes
+from cscetl.detect import UnsupportedFormat, detect_format
+from cscetl.extract.inspections import extract_inspections
+from cscetl.extract.judgements import extract_judgements
+from cscetl.extract.metrics import extract_metrics
+from cscetl.extract.quotes import extract_quotes
+from cscetl.metadata import header_metadata, infer_kind, pdf_published
+from cscetl.outcome import Document, Failure
+from cscetl.page import ParsedPage
+from cscetl.parse_html import parse_html
+from cscetl.parse_pdf import PdfError, parse_pdf
+from cscetl.records import DocContext, Extracted, Inspection
+
+
+class StageError(Exception):
+    def __init__(self, stage: str, reason: str):
+        super().__init__(reason)
+        self.stage, self.reason = stage, reason
+
+
+def parse_bytes(data: bytes, name: str, content_type: str | None, url: str | None) -> ParsedPage:
+    try:
+        fmt = detect_format(data, name, content_type)
+    except UnsupportedFormat as exc:
+        raise StageError("parse", str(exc)) from None
+    if fmt == "pdf":
+        try:
+            return parse_pdf(data)
+        except PdfError as exc:
+            raise StageError("parse", str(exc)) from None
+    text = decode_bytes(data, content_type)
+    if fmt == "html":
+        page = parse_html(text, url=url)
+        if not page.text.strip():
+            raise StageError("parse", "HTML page has no readable text")
+        return page
+    return ParsedPage(format="text", text=text)
+
+
+def _council_of(sentence: str, doc: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    """The council a row's own sentence names (when it names exactly one), else the document's."""
+    found = {m.council.ons_code: m.council for m in gazetteer.find_councils(sentence)}
+    if len(found) == 1:
+        c = next(iter(found.values()))
+        return c.ons_code, c.name
+    return doc
+
+
+def _main_event_date(inspections: list[Inspection]) -> date | None:
+    dated = [i for i in inspections if i.date_precision == "day" and i.inspection_type != "other"]
+    return min(dated, key=lambda i: i.char_start).start_date if dated else None
+
+
+def extract_all(text: str, ctx: DocContext) -> Extracted:
+    inspections = extract_inspections(text, ctx)
+    judgements = extract_judgements(text, ctx)
+    metrics = extract_metrics(text, ctx, event_date=_main_event_date(inspections))
+    quotes = extract_quotes(text, ctx)
+    doc_la = (ctx.la_code, ctx.la_name)
+    for row in inspections + metrics:
+        row.la_code, row.la_name = _council_of(row.evidence, doc_la)
+    for row in judgements:
+        row.la_code, row.la_name = doc_la
+    for row in quotes:
+        row.la_code, row.la_name = doc_la
+    return Extracted(inspections, judgements, metrics, quotes)
+
+
+def process(acq: Acquired) -> Document | Failure:
+    """One source through parse, clean and extract. Never raises: a problem becomes a Failure."""
+    src = acq.source
+    label = src.label
+    if acq.content is None:
+        return Failure(src.doc_id, label, "sources" if src.problem else "acquire", acq.error or "no content")
+    stage = "parse"
+    try:
+        name = src.path.name if src.path else (src.url or "")
+        page = parse_bytes(acq.content, name, acq.content_type, src.url)
+        stage = "clean"
+        header = header_metadata(page.text) if page.format != "html" else None
+        text, removed = clean_text(page.text)
+        if header and header.header_lines:
+            text, byline = _drop_lines(text, header.header_lines)
+            removed += byline
+        if not text.strip():
+            raise StageError("clean", "no text left after boilerplate removal")
+        kind = src.kind or infer_kind(page.text, page.format)
+        published = src.published or page.published or (header.published if header else None)
+        if published is None and page.format == "pdf":
+            published = pdf_published(page.text)
+        title = page.title or (header.title if header else None)
+        council = gazetteer.main_council(text, title=title, url=src.url)
+        stage = "extract"
+        ctx = DocContext(
+            kind=kind, published_date=published, title=title,
+            la_code=council.ons_code if council else None, la_name=council.name if council else None,
+        )
+        extracted = extract_all(text, ctx)
+    except StageError as exc:
+        return Failure(src.doc_id, label, exc.stage, exc.reason)
+    except Exception as exc:  # a bug or a pathological page must not stop the run; record it
+        return Failure(src.doc_id, label, stage, f"{type(exc).__name__}: {exc}")
+    return Document(
+        doc_id=src.doc_id,
+        source_url=src.source_url,
+        source_path=str(src.path) if src.path else None,
+        kind=kind,
+        publisher=src.publisher or page.publisher,
+        title=title,
+        author=page.author or (header.author if header else None),
+        published_date=published,
+        la_code=ctx.la_code,
+        la_name=ctx.la_name,
+        clean_text=text,
+        content_sha256=hashlib.sha256(acq.content).hexdigest(),
+        format=page.format,
+        pages=page.pages,
+        extracted=extracted,
+        removed=removed,
+    )
+
+
+def _drop_lines(text: str, lines: list[str]) -> tuple[str, list[Removal]]:
+    """Byline and date lines become metadata and leave the body (first occurrence only)."""
+    removed = []
+    for ln in lines:
+        pos = text.find(ln)
+        if pos >= 0:
+            text = text[:pos] + text[pos + len(ln):]
+            removed.append(Removal("byline", ln))
+    return re.sub(r"\n{3,}", "\n\n", text).strip(), removed
+
+
+def process_batch(batch: list[Acquired]) -> list[Document | Failure]:
+    return [process(a) for a in batch]

@@ -1,0 +1,49 @@
+"""Sentence spans over clean text, for evidence and offsets."""
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace and a
+# capital, digit or opening quote — or at a line break. Abbreviations and decimals are not ends.
+_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(]?[A-Z0-9£])|\n+""")
+_ABBREV = re.compile(r"\b(mr|mrs|ms|dr|cllr|prof|st|no|nos|vol|para|paras|fig|e\.g|i\.e|etc|vs|approx|inc|ltd|co|rev|hon|gov|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.$", re.I)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; whitespace is trimmed from both ends."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        if "\n" not in m.group(0) and _ABBREV.search(text[max(start, m.start() - 8) : m.start()]):
+            continue
+        # a closing quote or bracket stays with its sentence
+        _push(text, start, m.start() + _closing_len(m.group(0)), spans)
+        start = m.end()
+    _push(text, start, len(text), spans)
+    return spans
+
+
+def _closing_len(sep: str) -> int:
+    n = 0
+    for ch in sep:
+        if ch in "\"'”’)]":
+            n += 1
+        else:
+            break
+    return n
+
+
+def _push(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def sentence_at(text: str, spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= pos < e:
+            return s, e
+    return pos, pos

@@ -1,0 +1,103 @@
+"""The DuckDB warehouse: schema, per-document replace-in-one-transaction loads, run bookkeeping."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from cscetl.outcome import Document, Failure
+
+ROW_TABLES = ("inspections", "judgements", "metrics", "quotes", "removed_text")
+
+
+def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(resources.files("cscetl").joinpath("schema.sql").read_text(encoding="utf-8"))
+    return con
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def quote_id(doc_id: str, char_start: int) -> str:
+    return hashlib.sha256(f"{doc_id}:{char_start}".encode()).hexdigest()[:16]
+
+
+def load_document(con: duckdb.DuckDBPyConnection, doc: Document, run_id: str) -> None:
+    """Replace every row of this document in one transaction: all of its rows change, or none."""
+    x = doc.extracted
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ("documents",) + ROW_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
+        con.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc.doc_id, doc.source_url, doc.source_path, doc.kind, doc.publisher, doc.title, doc.author,
+             doc.published_date, doc.la_code, doc.la_name, doc.clean_text, doc.content_sha256, doc.format,
+             doc.pages, _now(), run_id],
+        )
+        if x.inspections:
+            con.executemany(
+                "INSERT INTO inspections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[doc.doc_id, r.la_code, r.la_name, r.inspection_type, r.start_date, r.end_date, r.date_precision,
+                  r.ordinal, r.judgement, r.evidence, r.char_start, r.char_end] for r in x.inspections],
+            )
+        if x.judgements:
+            con.executemany(
+                "INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [[doc.doc_id, r.la_code, r.la_name, r.inspection_type, r.start_date, r.area, r.grade, r.evidence]
+                 for r in x.judgements],
+            )
+        if x.metrics:
+            con.executemany(
+                "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[doc.doc_id, r.la_code, r.la_name, r.metric, r.value, r.unit, r.measure, r.as_of, r.date_precision,
+                  r.evidence, r.char_start, r.char_end, r.denied] for r in x.metrics],
+            )
+        if x.quotes:
+            con.executemany(
+                "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[quote_id(doc.doc_id, r.char_start), doc.doc_id, r.la_code, r.la_name, r.speaker_name,
+                  r.speaker_role, r.speaker_org, r.text, r.char_start, r.char_end, r.speaker_name] for r in x.quotes],
+            )
+        if doc.removed:
+            con.executemany(
+                "INSERT INTO removed_text VALUES (?, ?, ?)", [[doc.doc_id, r.rule, r.text] for r in doc.removed]
+            )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def record_failures(con: duckdb.DuckDBPyConnection, failures: list[Failure], run_id: str) -> None:
+    if failures:
+        con.executemany(
+            "INSERT INTO source_errors VALUES (?, ?, ?, ?, ?, ?)",
+            [[run_id, f.doc_id, f.source, f.stage, f.reason, _now()] for f in failures],
+        )
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, sources_file: str, total: int) -> None:
+    con.execute(
+        "INSERT INTO pipeline_runs (run_id, started_at, sources_file, status, sources_total) VALUES (?, ?, ?, 'running', ?)",
+        [run_id, _now(), sources_file, total],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, loaded: int, failed: int) -> dict:
+    """Close the run's row with the warehouse's counts and return them."""
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "inspections", "judgements", "metrics", "quotes")}
+    status = "failed" if loaded == 0 and failed > 0 else ("partial" if failed else "ok")
+    con.execute(
+        """UPDATE pipeline_runs SET finished_at = ?, status = ?, documents_loaded = ?, documents_failed = ?,
+           inspections = ?, judgements = ?, metrics = ?, quotes = ? WHERE run_id = ?""",
+        [_now(), status, loaded, failed, counts["inspections"], counts["judgements"], counts["metrics"], counts["quotes"], run_id],
+    )
+    return {"status": status, **counts}
