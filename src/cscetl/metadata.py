@@ -81,3 +81,19 @@ def pdf_published(text: str) -> date | None:
         if parsed and parsed[1] == "day":
             return parsed[0]
     return None
+
+
+_NAME_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/_.](?P<m>0[1-9]|1[0-2])[-/_.](?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_name(name: str | None) -> date | None:
+    """A publication date written into a URL or file name (/2019/05/10/, report-2023-10-27.pdf)."""
+    if not name:
+        return None
+    m = _NAME_DATE.search(name)
+    if not m:
+        return None
+    try:
+        return date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None

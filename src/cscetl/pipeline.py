@@ -18,7 +18,7 @@ from cscetl.extract.inspections import extract_inspections
 from cscetl.extract.judgements import extract_judgements
 from cscetl.extract.metrics import extract_metrics
 from cscetl.extract.quotes import extract_quotes
-from cscetl.metadata import header_metadata, infer_kind, pdf_published
+from cscetl.metadata import date_in_name, header_metadata, infer_kind, pdf_published
 from cscetl.outcome import Document, Failure
 from cscetl.page import ParsedPage
 from cscetl.parse_html import parse_html
@@ -100,6 +100,8 @@ def process(acq: Acquired) -> Document | Failure:
             raise StageError("clean", "no text left after boilerplate removal")
         kind = src.kind or infer_kind(page.text, page.format)
         published = src.published or page.published or (header.published if header else None)
+        if published is None:
+            published = date_in_name(src.url) or date_in_name(src.path.name if src.path else None)
         if published is None and page.format == "pdf":
             published = pdf_published(page.text)
         title = page.title or (header.title if header else None)
