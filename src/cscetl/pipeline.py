@@ -99,7 +99,9 @@ def process(acq: Acquired) -> Document | Failure:
         if not text.strip():
             raise StageError("clean", "no text left after boilerplate removal")
         kind = src.kind or infer_kind(page.text, page.format)
-        published = src.published or page.published or (header.published if header else None)
+        # a report's first dated line is its inspection dates, not its publication
+        header_date = header.published if header and kind != "ofsted_report" else None
+        published = src.published or page.published or header_date
         if published is None:
             published = date_in_name(src.url) or date_in_name(src.path.name if src.path else None)
         if published is None and page.format == "pdf":

@@ -117,6 +117,6 @@ CREATE TABLE IF NOT EXISTS source_errors (
     source VARCHAR,
     stage VARCHAR,
     reason VARCHAR,
-    at TIMESTAMP
+    failed_at TIMESTAMP
 );
 COMMENT ON TABLE source_errors IS 'Sources that could not be loaded in a run: which, at what stage, and why.';

@@ -44,7 +44,6 @@ _COMPARISON = re.compile(r"\b(?:an? (?:increase|rise|decrease|fall|drop|reductio
 _AS_AT = re.compile(r"\b(?:as (?:at|of)|at the end of|on)\s*$", re.I)
 _AT_VISIT = re.compile(r"\bat the time of (?:the|this|our|my) (?:visit|inspection)\b", re.I)
 _DENIED = re.compile(r"\bwhich (?:was|is) not (?:in fact |actually )?(?:the case|true|correct|accurate)\b|\b(?:was|were|is) (?:later )?(?:found to be )?(?:wrong|incorrect|inaccurate|an error)\b|\bnot (?:in fact )?the case\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[;–—]|\s-\s|\(|\)")
 
 
 @dataclass
@@ -89,13 +88,6 @@ def _figures(text: str, s0: int, s1: int, masked: list[tuple[int, int]]) -> list
             continue
         out.append(_Figure(m.start(), m.end(), value, unit))
     return out
-
-
-def _clause_start(text: str, s0: int, pos: int) -> int:
-    cut = s0
-    for m in _CLAUSE_BREAK.finditer(text, s0, pos):
-        cut = m.end()
-    return cut
 
 
 def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) -> list[Metric]:
@@ -149,7 +141,9 @@ def _as_of(text, s0, fig, compared, dates, sentence, ctx, event_date):
         later = [d for d in in_sentence if d.start >= fig.end]
         if later:
             return later[0].date, later[0].precision
-        return None, None
+        if not compared.group(0).lower().startswith("than"):
+            return None, None  # an earlier figure with no date of its own
+        # "higher than the reported average of 22": a figure of the same time as the sentence
     for d in in_sentence:
         if d.start < fig.start and _AS_AT.search(text[max(s0, d.start - 16) : d.start]):
             return d.date, d.precision
