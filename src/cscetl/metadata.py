@@ -15,12 +15,13 @@ _REPORT = re.compile(
     r"|\bsingle inspection framework\b",
     re.I,
 )
-_LETTER_OPEN = re.compile(r"^\s*Dear\s+\S", re.M)
+_LETTER_OPEN = re.compile(r"(?:^|\n)\s*Dear\s+\S|\bDear\s+(?:Mr|Mrs|Ms|Miss|Dr|Director|Councillor|Sir|Madam)\b")
 _INSPECTORATE = re.compile(r"\b(ofsted|his majesty['’]s inspector|her majesty['’]s inspector|HMI|joint targeted area inspection|care quality commission)\b", re.I)
 _MINUTES = re.compile(r"\bminutes of (?:the|a)\b.{0,60}\bmeeting\b|^\s*present\s*:|^\s*apologies\b|^\s*resolved\s*(?:that|:)|\bagenda item\b|\bchair(?:man|person)?\s*:|\bdeclarations? of interests?\b", re.I | re.M)
 _PRESS = re.compile(r"\bnotes? (?:to|for) editors\b|\bfor media enquiries\b|\bpress release\b|\bmedia release\b|\bpress office\b|^\s*-?\s*ends\s*-?\s*$", re.I | re.M)
 _BYLINE = re.compile(r"^(?:by\s+)?(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})$")
 _PUBLISHED = re.compile(r"^(?:published|updated|posted|date|first published)\s*(?:on)?\s*[:\-]?\s*(?P<date>.+)$", re.I)
+_LETTER_SUBJECT = re.compile(r"^(?:monitoring visit|focused visit|joint targeted area inspection|inspection)\s+(?:of|to)\b.{5,150}$", re.I)
 _NOT_NAME = {"Notes", "Editors", "Ofsted", "Inspection", "Council", "Children", "Services", "Overview", "Report", "Monitoring", "Dear"}
 
 
@@ -68,6 +69,9 @@ def header_metadata(text: str) -> HeaderMeta:
         if b and meta.author is None and ln != meta.title and not (set(ln.split()) & _NOT_NAME):
             meta.author = b.group("name")
             meta.header_lines.append(ln)
+    subject = next((ln for ln in content if _LETTER_SUBJECT.match(ln)), None)
+    if subject:
+        meta.title = subject  # a letter's subject line says what it is about better than its first line
     if meta.author and not meta.published:
         meta.header_lines.remove(next(x for x in meta.header_lines if meta.author in x))
         meta.author = None  # a lone name line with no date next to it is too weak a byline

@@ -49,6 +49,36 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
     return out
 
 
+# a letter's date, salutation and sign-off stand on their own lines
+_OWN_LINE = re.compile(r"^(?:Dear|Yours)\s|^\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}$", re.I)
+_BULLET_START = re.compile(r"^\s*(?:[•●▪◼■\-–*]|\d{1,2}[.)]\s)")
+
+
+def _reflow(lines: list[str], width: int) -> list[str]:
+    """Join the lines a PDF wrapped back into paragraphs.
+
+    A line continues the one before when that one ran to near the full width without ending a
+    sentence, or when it starts in lower case. Short lines (headings, table cells) stay apart.
+    """
+    out: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        prev = out[-1] if out else ""
+        wrapped = prev and not _SENTENCE_END.search(prev) and not _BULLET_START.match(line) and not _OWN_LINE.match(line) and (
+            len(prev.rsplit("\n", 1)[-1]) >= 0.7 * width or line[:1].islower()
+        )
+        if wrapped:
+            # "re-\ninvestment": keep the hyphen, drop the break
+            out[-1] = prev + line if prev.endswith("-") and line[:1].islower() else prev + " " + line
+        else:
+            out.append(line)
+    return out
+
+
 def _join_pages(pages: list[list[str]]) -> str:
     """Rejoin a sentence a page break split; keep a paragraph break otherwise."""
     text = ""
@@ -85,7 +115,10 @@ def parse_pdf(data: bytes) -> ParsedPage:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise PdfError(f"PDF cannot be read (truncated or damaged?): {type(exc).__name__}: {exc}") from None
-    text = _join_pages(_strip_running_lines(raw_pages))
+    stripped = _strip_running_lines(raw_pages)
+    lengths = sorted(len(ln.strip()) for lines in stripped for ln in lines if ln.strip())
+    width = lengths[int(len(lengths) * 0.9)] if lengths else 80  # a full line, ignoring the longest outliers
+    text = _join_pages([_reflow(lines, width) for lines in stripped])
     if not text.strip():
         raise PdfError(f"PDF has no extractable text ({n} pages; scanned images need OCR)")
     title = None

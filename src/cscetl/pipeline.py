@@ -91,8 +91,8 @@ def process(acq: Acquired) -> Document | Failure:
         name = src.path.name if src.path else (src.url or "")
         page = parse_bytes(acq.content, name, acq.content_type, src.url)
         stage = "clean"
-        header = header_metadata(page.text) if page.format != "html" else None
         text, removed = clean_text(page.text)
+        header = header_metadata(text) if page.format != "html" else None
         if header and header.header_lines:
             text, byline = _drop_lines(text, header.header_lines)
             removed += byline

@@ -38,7 +38,8 @@ _RATED = re.compile(
     rf"\b(?:rated|judged|graded|ranked|deemed|found to be|rating of|judgement of|grade of)\s+(?:as\s+|to be\s+|being\s+)?['‘“\"]?(?P<g1>{GRADE})\b"
     rf"|['‘“\"]?(?P<g2>{GRADE})['’”\"]?\s+(?:Ofsted\s+)?(?:rating|judgement|grade|overall)\b"
     rf"|\b(?:rating|judgement|grade)\b[^.;]{{0,80}}?[:,]\s*['‘“\"]?(?P<g3>{GRADE})\b"
-    rf"|\b(?:services?|authority|council|it)\s+(?:was|were|is|are|remains?|remained)\s+['‘“\"](?P<g4>{GRADE})['’”\"]",
+    rf"|\b(?:services?|authority|council|it)\s+(?:was|were|is|are|remains?|remained)\s+['‘“\"](?P<g4>{GRADE})['’”\"]"
+    rf"|\b(?:services?|authority|council)\s+(?:(?:was|were|is|are|remains?|remained)\s+)?(?P<g5>inadequate|outstanding|requires?\s+improvement(?:\s+to\s+be\s+good)?)\b",
     re.I,
 )
 _ASPIRATION = re.compile(r"\b(?:to be|in order to be|aim(?:s|ing)? to be|want(?:s)? to be|become|becoming|would be|could be)\s+(?:judged|rated|graded)?\s*(?:as\s+)?['‘“\"]?$", re.I)
@@ -77,6 +78,9 @@ def _ordinal(s: str) -> int | None:
     return _ORDINALS.get(s) or (int(re.sub(r"\D", "", s)) if re.match(r"\d", s) else None)
 
 
+_TOOK_PLACE = re.compile(r"\b(?:took place|was held|were held|carried out|conducted|visited us)\s+(?:on|from|between|in|during)?\s*$", re.I)
+
+
 def _event_dates(text: str, a: int, b: int, dates: list[DateMatch]) -> list[DateMatch]:
     """Dates inside [a, b) that date an event (not 'appointed in', 'prior to', 'published')."""
     out = []
@@ -86,9 +90,23 @@ def _event_dates(text: str, a: int, b: int, dates: list[DateMatch]) -> list[Date
     return out
 
 
+def _nearest(text: str, ds: list[DateMatch], m0: int, m1: int) -> DateMatch | None:
+    """The date that belongs to a mention: one the sentence says it 'took place on', else the
+    first after it within a few words, else the closest."""
+    if not ds:
+        return None
+    stated = [d for d in ds if _TOOK_PLACE.search(text[max(0, d.start - 30): d.start])]
+    if stated:
+        return stated[0]
+    after = [d for d in ds if 0 <= d.start - m1 <= 60]
+    if after:
+        return after[0]
+    return min(ds, key=lambda d: min(abs(d.start - m1), abs(m0 - d.end)))
+
+
 def _grade(text: str, a: int, b: int) -> str | None:
     for m in _RATED.finditer(text, a, b):
-        g = next(x for x in (m.group("g1"), m.group("g2"), m.group("g3"), m.group("g4")) if x)
+        g = next(x for x in (m.group("g1"), m.group("g2"), m.group("g3"), m.group("g4"), m.group("g5")) if x)
         before = text[a: m.start()]
         if _ASPIRATION.search(before + text[m.start(): m.start() + m.group(0).lower().find(g.lower()[:4])]):
             continue
@@ -104,7 +122,7 @@ def _clause_events(text: str, a: int, b: int, dates: list[DateMatch], past: bool
         return []
     found: list[_Event] = []
     for etype, rx in _TYPES:
-        m = rx.search(clause)
+        m = rx.search(clause) or (_RATED.search(clause) if etype == "full_inspection" else None)
         if not m:
             continue
         if etype == "full_inspection":
@@ -113,7 +131,7 @@ def _clause_events(text: str, a: int, b: int, dates: list[DateMatch], past: bool
             if _PLURAL_GENERIC.search(clause) and not _RATED.search(clause):
                 continue
         ds = _event_dates(text, a, b, dates)
-        d = ds[0] if ds else None
+        d = _nearest(text, ds, a + m.start(), a + m.end())
         om = _ORDINAL_RX.search(clause)
         ord_word = (om.group("ord") or om.group("ord2")) if om else None
         ordinal = _ordinal(ord_word) if ord_word and etype == "monitoring_visit" else None
@@ -155,6 +173,8 @@ def extract_inspections(text: str, ctx: DocContext) -> list[Inspection]:
         if re.match(r"^\s*(?:read more|related)\b", sentence, re.I):
             continue
         sm = _SINCE.search(sentence)
+        if sm and re.search(r"\b(?:which|that) took place\b", sentence[sm.end():], re.I):
+            sm = None  # the relative clause dates the event of the main clause
         if sm:
             events += _clause_events(text, s0, s0 + sm.start(), dates, past=False)
             since = _clause_events(text, s0 + sm.end(), s1, dates, past=True)
@@ -257,11 +277,14 @@ def _merge(events: list[_Event], ctx: DocContext, text: str) -> list[_Event]:
             if fit:
                 _better(max(fit, key=lambda d: d.start), u)
             continue
+        if u.type in ("focused_visit", "jtai") and any(d.start for d in same) and not u.past:
+            _better(max((d for d in same if d.start), key=lambda d: d.start), u)
+            continue
         if u.type == "monitoring_visit" and same:
             # "the ninth monitoring visit": the one dated visit without an ordinal, if there is one
             fit = [d for d in same if d.ordinal is None and not d.past] if u.ordinal else same
             # the most precisely dated, latest visit is the one the document is about
-            fit.sort(key=lambda d: ({"day": 0, "month": 1}.get(d.precision, 2), -d.start.toordinal()))
+            fit.sort(key=lambda d: ({"day": 0, "month": 1}.get(d.precision, 2), -(d.start or date.min).toordinal()))
             if fit:
                 _better(fit[0], u)
                 continue

@@ -24,7 +24,7 @@ def _rule(name: str, units: str, pattern: str, meaning: str) -> MetricRule:
 
 CATALOGUE: list[MetricRule] = [
     # rates per 10,000 children
-    _rule("children_looked_after_rate", "per_10k", r"looked[- ]after|\bin care\b|\bCLA\b", "children looked after per 10,000 children"),
+    _rule("children_looked_after_rate", "per_10k", r"looked[- ]after|\bin (?:the |our |its )?(?:council['’]s |authority['’]s |local authority['’]s )?care\b|\bCLA\b", "children looked after per 10,000 children"),
     _rule("child_protection_plan_rate", "per_10k", r"child protection", "child protection plans per 10,000 children"),
     _rule("children_in_need_rate", "per_10k", r"\bin need\b", "children in need per 10,000 children"),
     _rule("referrals_rate", "per_10k", r"referral", "referrals per 10,000 children"),
@@ -44,10 +44,10 @@ CATALOGUE: list[MetricRule] = [
     _rule("referrals", "count|percent", r"\breferrals?\b", "referrals to children's social care"),
     _rule("contacts", "count", r"\bcontacts\b", "contacts received by children's social care"),
     _rule("assessments", "count", r"\bassessments\b.{0,40}\b(completed|carried out|undertaken)|\b(completed|carried out|undertook)\b.{0,40}\bassessments\b", "social work assessments completed"),
-    _rule("unallocated_cases", "count", r"\bunallocated\b|\bwithout an allocated\b|\bnot allocated\b|\bawaiting allocation\b", "cases without an allocated social worker"),
+    _rule("unallocated_cases", "count", r"\bunallocated\b|\bwithout an allocated\b|\bnot (?:yet )?allocated\b|\bawaiting allocation\b|\bwaiting (?:to be allocated|for allocation|for a social worker)\b", "cases without an allocated social worker"),
     _rule("care_leavers", "count", r"\bcare leavers\b", "care leavers supported"),
     _rule("child_protection_plans", "count", r"child protection plans?|\bsubject (of|to) (a )?(child protection|CP) plan", "children subject to a child protection plan"),
-    _rule("children_looked_after", "count", r"looked[- ]after|\bin (our )?care\b", "children looked after"),
+    _rule("children_looked_after", "count", r"looked[- ]after|\bin (?:the |our |its )?(?:council['’]s |authority['’]s |local authority['’]s )?care\b", "children looked after"),
     _rule("children_in_need", "count", r"\bin need\b", "children in need"),
     _rule("child_population", "count", r"\b(children|young people)\b.{0,60}\b(live|living|resident)\b|\bchild population\b", "children under 18 living in the area"),
     _rule("permanent_staff_recruited", "count", r"\b(recruited|secured|appointed|hired|recruiting)\b.{0,40}\bpermanent\b|\bpermanent\b.{0,50}\b(recruited|appointed|hired|joined)\b", "permanent staff recruited"),
@@ -68,3 +68,20 @@ def classify(clause: str, unit: str) -> str | None:
         if unit in rule.units and rule.pattern.search(clause):
             return rule.name
     return None
+
+
+def classify_near(before: str, figure: str, after: str, unit: str) -> str | None:
+    """The catalogue metric whose words stand closest to the figure ("a vacancy rate of 26.7%, and
+    agency staff make up 11.9%": vacancy for the first, agency for the second); ties go to the
+    earlier, more specific rule."""
+    text = before + figure + after
+    a, b = len(before), len(before) + len(figure)
+    best: tuple[int, int, str] | None = None
+    for order, rule in enumerate(CATALOGUE):
+        if unit not in rule.units:
+            continue
+        for m in rule.pattern.finditer(text):
+            gap = 0 if m.start() < b and m.end() > a else (a - m.end() if m.end() <= a else m.start() - b)
+            if best is None or (gap, order) < best[:2]:
+                best = (gap, order, rule.name)
+    return best[2] if best else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cscetl.dates import find_dates
-from cscetl.extract.metric_catalogue import classify
+from cscetl.extract.metric_catalogue import classify, classify_near
 from cscetl.records import DocContext, Metric
 from cscetl.sentences import sentence_spans
 
@@ -41,6 +41,7 @@ _CHANGE_AFTER = re.compile(r"^\s*(?:per\s?cent\s+|%\s*)?(?:increase|rise|jump|gr
 _CHANGE_BEFORE = re.compile(r"\b(?:increased|increase|rose|risen|grown|grew|fell|fallen|decreased|dropped|reduced|cut|up|down|rise|fall)\s+by\s+(?:around\s+|about\s+|almost\s+|nearly\s+|some\s+)?$", re.I)
 _TARGET = re.compile(r"\bwill be\b|\bby (?:the )?(?:end of |autumn|spring|summer|winter|next|\d{4})|\btarget(?:s|ed)?\b|\baims? (?:to|for)\b|\bgoal\b|\bambition\b", re.I)
 _COMPARISON = re.compile(r"\b(?:an? (?:increase|rise|decrease|fall|drop|reduction) (?:from|on)|compared (?:with|to)|up from|down from|from a (?:figure|total|level) of|than)\b", re.I)
+_NEXT_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas)\b|;|\s[–—-]\s")
 _AS_AT = re.compile(r"\b(?:as (?:at|of)|at the end of|on)\s*$", re.I)
 _AT_VISIT = re.compile(r"\bat the time of (?:the|this|our|my) (?:visit|inspection)\b", re.I)
 _DENIED = re.compile(r"\bwhich (?:was|is) not (?:in fact |actually )?(?:the case|true|correct|accurate)\b|\b(?:was|were|is) (?:later )?(?:found to be )?(?:wrong|incorrect|inaccurate|an error)\b|\bnot (?:in fact )?the case\b", re.I)
@@ -110,8 +111,9 @@ def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) 
             next_start = figures[i + 1].start if i + 1 < len(figures) else s1
             after = text[fig.end : next_start]
             before = text[prev_end : fig.start]
-            near = before[-50:] + " " + after
-            metric = classify(near, fig.unit) or classify(text[s0 : fig.start] + " " + after, fig.unit)
+            figure_text = text[fig.start : fig.end]
+            own_after = _NEXT_CLAUSE.split(after, maxsplit=1)[0]  # ", and agency staff make up 11.9%" is the next figure's
+            metric = classify_near(before[-60:], figure_text, own_after, fig.unit) or classify(text[s0 : fig.start] + " " + after, fig.unit)
             compared = _COMPARISON.search(text[s0 : fig.start])
             if metric is None and compared:
                 # "... compared with 205 (27 per 10,000)": the same measure as the last figure of this unit
@@ -144,9 +146,10 @@ def _as_of(text, s0, fig, compared, dates, sentence, ctx, event_date):
         if not compared.group(0).lower().startswith("than"):
             return None, None  # an earlier figure with no date of its own
         # "higher than the reported average of 22": a figure of the same time as the sentence
+    main_end = s0 + compared.start() if compared and not compared.group(0).lower().startswith("than") else s0 + len(sentence)
     for d in in_sentence:
-        if d.start < fig.start and _AS_AT.search(text[max(s0, d.start - 16) : d.start]):
-            return d.date, d.precision
+        if d.start < main_end and _AS_AT.search(text[max(s0, d.start - 16) : d.start]):
+            return d.date, d.precision  # "As at 31 March 2024, ..." or "... at the end of March 2024"
     if event_date and (ctx.kind in ("ofsted_letter",) or _AT_VISIT.search(sentence)):
         return event_date, "day"
     return None, None

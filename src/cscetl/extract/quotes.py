@@ -127,6 +127,12 @@ def _split_subject(phrase: str) -> _Speaker | None:
     return _person_or_role(head, role)
 
 
+_ORG = r"[A-Z][\w'’&-]*(?:\s+(?:(?:for|of|and|the|&)\s+)?[A-Z][\w'’&-]*)*"
+
+
+_ORG_ENDINGS = ("Council", "Trust", "Children", "Ofsted", "Partnership", "Board", "Company", "First", "Service", "Services", "NHS")
+
+
 def _org_from_role(role: str | None) -> tuple[str | None, str | None]:
     if not role:
         return None, None
@@ -136,8 +142,11 @@ def _org_from_role(role: str | None) -> tuple[str | None, str | None]:
     m = re.match(r"^(?P<org>.+?)['’]s\s+(?P<role>.+)$", role)
     if m and m.group("org")[:1].isupper():  # "Reading Borough Council's lead member", not "director of Children's Services"
         return m.group("role").strip(), m.group("org").strip()
-    m = re.match(r"^(?P<role>.+?)\s+(?:at|of|for)\s+(?P<org>(?:[A-Z][\w'’&-]*\s*)+(?:Council|Trust|Children|Ofsted|Partnership|Board|NHS[\w ]*|Company|CIC)\b.*)$", role)
-    if m:
+    m = re.match(rf"^(?P<role>.+?)\s+at\s+(?:the\s+)?(?P<org>{_ORG})$", role)
+    if m:  # "director of operations at Slough Children First"
+        return m.group("role").strip(), m.group("org").strip()
+    m = re.match(rf"^(?P<role>.+?)\s+(?:of|for)\s+(?:the\s+)?(?P<org>{_ORG})$", role)
+    if m and m.group("org").endswith(_ORG_ENDINGS):  # "chief executive of Brighter Futures for Children"
         return m.group("role").strip(), m.group("org").strip()
     return role, None
 
@@ -165,7 +174,7 @@ def _person_or_role(head: str, role: str | None) -> _Speaker | None:
 
 
 _BEFORE = re.compile(rf"(?P<subj>[^.!?“”\"]{{1,200}}?)\s+(?:{_VERB})(?:\s+(?:that|in a statement|in the report|in its report|in a letter|to [A-Z][\w ]{{0,40}}))?\s*[:,]\s*$")
-_AFTER_VERB_FIRST = re.compile(rf"^\s*[,.]?\s*(?:{_VERB})\s+(?P<subj>[^.!?“”\"]{{1,160}}?)\s*(?:[.,;]|$)")
+_AFTER_VERB_FIRST = re.compile(rf"^\s*[,.]?\s*(?:{_VERB})\s+(?P<subj>[^.!?“”\"]{{1,160}})")
 _AFTER_SUBJ_FIRST = re.compile(rf"^\s*[,.]?\s*(?P<subj>[^.!?“”\",]{{1,80}}?)\s+(?:{_VERB})\b")
 _LINE_INTRO = re.compile(rf"(?P<subj>[^.!?“”\"]{{1,200}}?)\s+(?:{_VERB})\s*:?\s*$")
 
