@@ -1,0 +1,136 @@
+"""The command line end to end: a real `cscetl run` process, real files, a real HTTP server on 127.0.0.1."""
+import os
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cscetl.cli import main
+
+PAGE = """<html><head><title>Exampleton foster carers</title></head><body><article>
+<h1>Exampleton recruits more foster carers</h1>
+<p>Exampleton's fostering service has approved 31 new households this year, the council said on Monday.</p>
+<p>READ MORE: Exampleton market to move for the summer</p>
+<p>Councillor Iris Vance said: "Every new carer means a child can stay close to school and friends."</p>
+</article></body></html>"""
+
+
+@pytest.fixture()
+def http_root(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "story.html").write_text(PAGE.replace("Exampleton", "Bury"), encoding="utf-8")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def make_sources(tmp_path: Path, base_url: str) -> Path:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "good.html").write_text(PAGE, encoding="utf-8")
+    (pages / "empty.html").write_bytes(b"")
+    (pages / "junk.html").write_bytes(bytes(range(256)) * 8)
+    (pages / "error-page.pdf").write_bytes(b"<html><body><h1>404 Not Found</h1></body></html>")
+    (pages / "latin1.txt").write_bytes("Council news\n\nThe council’s “new” plan was agreed by the cabinet on Tuesday evening.".encode("cp1252"))
+    src = tmp_path / "sources.toml"
+    src.write_text(f"""
+[[sources]]
+path = "pages/good.html"
+
+[[sources]]
+path = "pages/empty.html"
+
+[[sources]]
+path = "pages/junk.html"
+
+[[sources]]
+path = "pages/error-page.pdf"
+
+[[sources]]
+path = "pages/missing.html"
+
+[[sources]]
+path = "pages/latin1.txt"
+
+[[sources]]
+url = "{base_url}/story.html"
+publisher = "Test Server"
+
+[[sources]]
+url = "{base_url}/nope.html"
+""", encoding="utf-8")
+    return src
+
+
+def test_cli_run_records_failures_and_loads_the_rest(tmp_path, http_root):
+    sources = make_sources(tmp_path, http_root)
+    warehouse = tmp_path / "wh.duckdb"
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
+    env.pop("PREFECT_API_URL", None)  # the CLI runs Prefect in its own ephemeral mode
+    done = subprocess.run(
+        [sys.executable, "-m", "cscetl.cli", "run", "--sources", str(sources), "--warehouse", str(warehouse)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "documents loaded 3, failed 5" in out
+    for reason in ("empty file", "binary data", "not a PDF", "file not found", "HTTP 404"):
+        assert reason in out
+    con = duckdb.connect(str(warehouse), read_only=True)
+    errors = dict(con.execute("SELECT regexp_extract(source, '[^/]+$'), reason FROM source_errors").fetchall())
+    assert set(errors) == {"empty.html", "junk.html", "error-page.pdf", "missing.html", "nope.html"}
+    docs = dict(con.execute("SELECT regexp_extract(source_url, '[^/]+$'), la_name FROM documents").fetchall())
+    assert docs == {"good.html": None, "latin1.txt": None, "story.html": "Bury"}
+    text = con.execute("SELECT clean_text FROM documents WHERE source_url LIKE '%latin1.txt'").fetchone()[0]
+    assert "council’s “new” plan" in text  # cp1252 curly quotes decoded
+    assert con.execute("SELECT publisher, source_path FROM documents WHERE source_url LIKE 'http%'").fetchone() == ("Test Server", None)
+    assert con.execute("SELECT speaker_name FROM quotes WHERE doc_id IN (SELECT doc_id FROM documents WHERE source_url LIKE 'http%')").fetchall() == [("Iris Vance",)]
+    assert con.execute("SELECT count(*) FROM documents WHERE clean_text LIKE '%READ MORE%'").fetchone() == (0,)
+
+
+def test_malformed_sources_file_names_the_line(tmp_path, capsys):
+    bad = tmp_path / "sources.toml"
+    bad.write_text('[[sources]]\npath = "a.html"\nkind = news\n', encoding="utf-8")
+    assert main(["run", "--sources", str(bad), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "line 3" in capsys.readouterr().err
+
+
+def test_every_source_failing_exits_1(prefect_harness, tmp_path, capsys):
+    src = tmp_path / "sources.toml"
+    src.write_text('[[sources]]\npath = "nothing-here.html"\n', encoding="utf-8")
+    assert main(["run", "--sources", str(src), "--warehouse", str(tmp_path / "w.duckdb")]) == 1
+    assert "file not found" in capsys.readouterr().out
+
+
+def _table_digest(path: Path) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    digests = {}
+    for table, cols in {
+        "documents": "doc_id, source_url, kind, publisher, title, author, published_date, la_code, clean_text, content_sha256",
+        "inspections": "*", "judgements": "*", "metrics": "*", "quotes": "*", "removed_text": "*", "people": "*",
+    }.items():
+        digests[table] = con.execute(f"SELECT count(*), sum(hash({cols.replace('*', 'COLUMNS(*)') if cols == '*' else cols})) FROM {table}").fetchall() if cols != "*" else \
+            con.execute(f"SELECT count(*), bit_xor(hash(t)) FROM {table} t").fetchall()
+    con.close()
+    return digests
+
+
+def test_rerun_gives_identical_tables(prefect_harness, tmp_path, sample_sources):
+    from flows.etl import cscetl_pipeline
+
+    warehouse = tmp_path / "twice.duckdb"
+    cscetl_pipeline(sources=str(sample_sources), warehouse=str(warehouse))
+    first = _table_digest(warehouse)
+    summary = cscetl_pipeline(sources=str(sample_sources), warehouse=str(warehouse))
+    assert summary.status == "ok"
+    assert _table_digest(warehouse) == first
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (2,)
