@@ -35,10 +35,12 @@ def detect_format(data: bytes, name: str = "", content_type: str | None = None) 
         # UTF-16 text has NULs too; anything else with NULs is binary.
         if not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
             raise UnsupportedFormat("content is binary data, not HTML, PDF or text")
+    if name.lower().endswith(".pdf") or (content_type or "").startswith("application/pdf"):
+        # an error page saved or served under a PDF's name: the real document is missing
+        what = "an HTML page" if _HTML_START.match(stripped) or _HTML_TAGS.search(head) else "text"
+        raise UnsupportedFormat(f"named or served as PDF but the bytes are {what}, not a PDF (no %PDF- header)")
     if _HTML_START.match(stripped) or len(_HTML_TAGS.findall(head)) >= 3:
         return "html"
-    if name.lower().endswith(".pdf") or (content_type or "").startswith("application/pdf"):
-        raise UnsupportedFormat("named or served as PDF but the bytes are not a PDF (no %PDF- header)")
     # Control characters other than whitespace mean junk, not prose.
     sample = stripped[:2048]
     junk = sum(1 for b in sample if b < 9 or 13 < b < 32)

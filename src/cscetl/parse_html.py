@@ -6,6 +6,7 @@ BeautifulSoup rules); BeautifulSoup reads metadata trafilatura leaves out (JSON-
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import trafilatura
@@ -56,9 +57,19 @@ def _person(value: object) -> str | None:
     return str(value) if value else None
 
 
+_HEAD = re.compile(r"<head\b.*?</head\s*>", re.I | re.S)
+_JSONLD = re.compile(r"<script[^>]+application/ld\+json[^>]*>.*?</script\s*>", re.I | re.S)
+
+
 def page_metadata(html: str) -> dict:
-    """Title, author, publisher and date declared by the page's own markup."""
-    soup = BeautifulSoup(html, "lxml")
+    """Title, author, publisher and date declared by the page's own markup.
+
+    Only the <head> and JSON-LD blocks are parsed: parsing the whole page a second time would
+    cost as much as trafilatura's own extraction.
+    """
+    head = _HEAD.search(html)
+    markup = (head.group(0) if head else html[:20000]) + "".join(_JSONLD.findall(html))
+    soup = BeautifulSoup(markup, "lxml")
     meta: dict = {}
     for item in _jsonld_items(soup):
         if "Article" in str(item.get("@type", "")) or "datePublished" in item:
