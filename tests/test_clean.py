@@ -20,9 +20,28 @@ FURNITURE = [
     ("site_furniture", "Was this page useful?"),
     ("newsletter", "Sign up to our daily newsletter for the latest local news"),
     ("letterhead", "Clarendon House 12 Market Street Exampleton EX1 2AB T 0300 123 4567 info@example.gov.uk"),
+    ("photo_credit", "Image source, Exampleton Council"),
+    ("photo_credit", "Image caption, The family hub opened in the spring"),
+    ("photo_credit", "Social workers at the new hub (credit: Jo Reyes / Adobe Stock)"),
+    ("photo_credit", "Picture: Exampleton Borough Council"),
+    ("video_promo", "Watch: Foster carers explain why they signed up"),
+    ("video_promo", "Play video"),
+    ("weather", "12°C Sunny intervals"),
+    ("breadcrumb", "Home > News > Local"),
+    ("share", "24 comments"),
+    ("job_ads", "Jobs of the week"),
+    ("job_ads", "Salary: £38,000 - £45,000"),
+    ("site_furniture", "More like this"),
+    ("paywall", "Sign in here"),
 ]
 
 LOOKALIKES = [
+    "Watch the figures closely: the number of children in care rose again this year.",
+    "Home visits were overdue for a third of children on a plan.",
+    "The jobs market for qualified social workers remains tight, the director said.",
+    "The picture is mixed: some teams have improved and others have not.",
+    "Inspectors watched social workers speak with families during the visit.",
+    "Credit is due to the front-line teams, the chief executive said.",
     "Inspectors read more than 60 case files during the visit.",
     "The advertisement for a new director of children's services closed in March.",
     "Councillors agreed to subscribe to a regional fostering framework costing £15,000 a year.",
@@ -72,3 +91,21 @@ def test_caption_printed_twice_kept_once():
 def test_short_repeated_lines_stay():
     out, _ = clean_text("Yes.\n\nNo.\n\nYes.")
     assert out.count("Yes.") == 2
+
+
+def test_caption_glued_to_itself_kept_once():
+    cap = "Foster carers at the county's summer event."
+    out, removed = clean_text(f"{cap}{cap}\n\nThe event raised money for the fostering fund.")
+    assert out.startswith(cap) and out.count(cap) == 1
+    assert [r.rule for r in removed] == ["glued_repeat"]
+
+
+def test_headline_printed_twice_kept_once():
+    out, removed = clean_text("Council tax rise agreed by cabinet\nCouncil tax rise agreed by cabinet\n\nBody text follows here.")
+    assert out.count("Council tax rise agreed by cabinet") == 1
+
+
+def test_notes_for_editors_kept():
+    text = "Story text.\n\nNotes for editors\n\nAs at 31 March 2024, 412 children were looked after by the council."
+    out, _ = clean_text(text)
+    assert "Notes for editors" in out and "412 children were looked after" in out

@@ -21,7 +21,11 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("price", re.compile(r"^(from |only |just )?£\s?\d+(\.\d\d)?\s*(/|a|per)\s*(month|week|year|mo)\b.{0,30}$", re.I)),
     # a media-contact line names a way to get in touch, which a sentence about media enquiries does not
     ("media_contact", re.compile(r"^(for (all )?(media|press) (enquiries|inquiries|contacts?)|media (enquiries|contact|inquiries)\b|press office\s*[:\-]|for further information,? (please )?contact)\b(?=.{0,200}(contact|call|e-?mail|phone|ring|@|\b0\d{3}))(?!.{0,200}\b(noted|said|found|reported)\b).{0,200}$", re.I)),
-    ("photo_credit", re.compile(r"^(\(?(photo|picture|image|pic|credit|photograph)( credit)?\s*[:(,]\s*.{1,80}\)?|image source,.{0,80}|image caption,?)$", re.I)),
+    ("photo_credit", re.compile(r"^(\(?(photo|picture|image|pic|credit|photograph)( credit)?\s*[:(,]\s*.{1,80}\)?|image source,.{0,80}|image caption,.{0,300}|media caption,.{0,300}|.{0,250}\((photo |image |picture )?credit:.{1,80}\))$", re.I)),
+    ("video_promo", re.compile(r"^((watch|video|listen)\s*[:|]\s*.{0,150}|play video|watch (the )?video\b.{0,80}|video (duration|length)\b.{0,30}|\d{1,2}:\d{2}\s*(video|watch)?)$", re.I)),
+    ("weather", re.compile(r"^(weather( forecast)?|-?\d{1,2}\s?°\s?[CF]?\b.{0,40}|(sunny|cloudy|light rain|heavy rain|showers|sunny intervals|overcast)( intervals)?\s*-?\d{0,2}°?[CF]?)$", re.I)),
+    ("breadcrumb", re.compile(r"^home\s*[>/»|›]\s*\w[\w\s'’&-]{0,40}([>/»|›]\s*\w[\w\s'’&-]{0,40})*$", re.I)),
+    ("job_ads", re.compile(r"^(jobs?( of the (week|day))?|latest jobs|featured jobs|more jobs|search jobs|job alerts?|vacancies|view all jobs|salary:\s*£.{0,60}|closing date:\s*.{0,40})$", re.I)),
     ("share", re.compile(r"^(share (this|on)\b.{0,40}|follow us on\b.{0,60}|(\d+\s+)?comments?|copy link|email this( article)?|print this( page| article)?|click here to\b.{0,60})$", re.I)),
     ("site_furniture", re.compile(r"^(most read|most popular|trending( now)?|top stories|more like this|latest news|was this page useful\??.*|is this page useful\??.*|we use cookies\b.*|accept (all )?cookies|cookie (settings|policy)|skip to (main )?content|back to top|jump to\b.{0,40}|breadcrumbs?|you are here:.*)$", re.I)),
 ]
@@ -44,6 +48,34 @@ class Removal:
 def _norm(line: str) -> str:
     line = unicodedata.normalize("NFKC", line).lower()
     return re.sub(r"[^a-z0-9£%]+", " ", line).strip()
+
+
+def _repeated(line: str, key: str, seen: dict[str, int], kept: list[str], index: int, counts: dict[str, int]) -> bool:
+    """A caption or headline printed twice: right after itself, or a few lines on when it reads
+    like a caption (no closing full stop) and the page prints it only twice. Lines a page repeats
+    on purpose (a meal plan's items, a refrain) come back more often or far apart, and stay."""
+    if len(key) > 20 and kept and _norm(_last(kept)) == key:
+        return True
+    return (
+        len(key) > 40 and key in seen and counts.get(key, 0) == 2 and index - seen[key] <= 8
+        and not line.rstrip().endswith((".", "!", "?", ".”", '."'))
+    )
+
+
+def _last(kept: list[str]) -> str:
+    return next((k for k in reversed(kept) if k), "")
+
+
+def _glued_half(line: str) -> str | None:
+    """'Caption text.Caption text.' (a caption glued to itself) → its first half, else None."""
+    n = len(line)
+    if n < 30:
+        return None
+    for mid in (n // 2, (n + 1) // 2, n // 2 - 1, n // 2 + 1):
+        a, b = line[:mid].strip(), line[mid:].strip()
+        if a and _norm(a) == _norm(b) and len(_norm(a)) > 12:
+            return a
+    return None
 
 
 def _is_letterhead(line: str) -> bool:
@@ -76,7 +108,11 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
     lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     removed: list[Removal] = []
     kept: list[str] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # normalised line → index of its first appearance
+    counts: dict[str, int] = {}
+    for ln in lines:
+        k = _norm(ln)
+        counts[k] = counts.get(k, 0) + 1
     i = 0
     while i < len(lines):
         raw = lines[i]
@@ -96,13 +132,18 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
         if rule is None and _is_letterhead(s):
             rule = "letterhead"
         key = _norm(s)
-        if rule is None and len(key) > 40 and key in seen:
+        if rule is None and _repeated(s, key, seen, kept, i, counts):
             rule = "repeated_block"  # a caption or headline printed twice
+        if rule is None:
+            half = _glued_half(s)
+            if half is not None:
+                removed.append(Removal("glued_repeat", s[len(half):].strip()))
+                s, key = half, _norm(half)
         if rule is not None:
             removed.append(Removal(rule, s))
         else:
             kept.append(s)
-            seen.add(key)
+            seen.setdefault(key, i)
         i += 1
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
     return out, removed
