@@ -30,6 +30,19 @@ CASES = [
     ("Caseloads were above the reported average of 19.", [("social_worker_caseload", 19, "count", "level")]),
     ("Turnover of social workers was 18% last year.", [("social_worker_turnover_pct", 18, "percent", "level")]),
     ("The vacancy rate stands at 26%.", [("social_worker_vacancy_pct", 26, "percent", "level")]),
+    # the figure after a connective starts its own clause
+    ("In all 1,100 children were in need and 150 were subject to a child protection plan.",
+     [("children_in_need", 1100, "count", "level"), ("child_protection_plans", 150, "count", "level")]),
+    ("The service saw a 30% increase in referrals and a 12% increase in social worker caseloads.",
+     [("referrals", 30, "percent", "change"), ("social_worker_caseload", 12, "percent", "change")]),
+    ("The council received 4,020 referrals, and re-referrals stood at 19.5%.",
+     [("referrals", 4020, "count", "level"), ("re_referrals_pct", 19.5, "percent", "level")]),
+    # "down from": the measure of the figure it compares with
+    ("The vacancy rate was 22.1%, down from 30.4% a year earlier, and agency staff made up 14%.",
+     [("social_worker_vacancy_pct", 22.1, "percent", "level"), ("social_worker_vacancy_pct", 30.4, "percent", "level"),
+      ("agency_social_workers_pct", 14, "percent", "level")]),
+    ("The trust is overspending its budget by £2m this year.", [("overspend", 2000000, "gbp", "level")]),
+    ("Children's services have a budget of £95m.", [("budget", 95000000, "gbp", "level")]),
 ]
 
 # sentences whose numbers are never figures
@@ -42,6 +55,9 @@ NEVER = [
     "It was the fifth monitoring visit, the 3rd this year.",
     "Plans were reviewed over the past 12 months.",
     "Inspectors met 15 managers during the week.",
+    "Inspectors looked at support for care leavers aged 18 to 25.",
+    "Young people leave care at the age of 18 in most cases.",
+    "(2) That the report on children in need be noted.",
 ]
 
 
@@ -91,3 +107,21 @@ def test_offsets_index_the_evidence():
     text = "Opening line.\n\nThe trust was set up with a £4.1m government grant. Another sentence."
     (row,) = extract_metrics(text, CTX)
     assert text[row.char_start : row.char_end] == row.evidence == "The trust was set up with a £4.1m government grant."
+
+
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("At the end of September 2023 the vacancy rate was 22.1%, down from 30.4% a year earlier.",
+         [date(2023, 9, 1), date(2022, 9, 1)]),
+        ("Government figures for the end of September 2022 show agency staff at 19%.", [date(2022, 9, 1)]),
+        ("The council received 4,020 referrals in the year to 31 March 2023.", [date(2023, 3, 31)]),
+        ("In 2022 the company was overspending by £4m.", [date(2022, 1, 1)]),
+        ("As at 31 March 2024, 300 children were in care. On the same date 120 children were subject to a child protection plan.",
+         [date(2024, 3, 31), date(2024, 3, 31)]),
+        # near miss: a date that is not what the figure describes
+        ("The director, appointed in 2022, said 300 children were in care.", [None]),
+    ],
+)
+def test_as_of_phrasings(text, want):
+    assert [m.as_of for m in extract_metrics(text, CTX)] == want

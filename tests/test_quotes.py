@@ -35,6 +35,14 @@ CASES = [
      [("Exampleton Council spokesperson", "We accept the findings in")]),
     # single curly marks
     ("Dr Lena Marsh said: ‘It will take years rather than months to rebuild trust.’", [("Lena Marsh", "It will take years rather")]),
+    # "...," Name, role, said.
+    ('"We have to be able to trust the numbers we report," Ines Hardy, director of the trust, said.', [("Ines Hardy", "We have to be able")]),
+    # "...," role, Name, said.
+    ('"Families said they felt listened to this time," the county\'s director of children\'s services, Paul Brandt, said.', [("Paul Brandt", "Families said they felt listened")]),
+    # a role with no name: the person quoted with that role earlier
+    ('"Our front door is working well for families now," said Councillor Mia Tern, portfolio holder for children.\n\n'
+     'The portfolio holder for children added: "We still have a great deal more to do."',
+     [("Mia Tern", "Our front door is working"), ("Mia Tern", "We still have a great")]),
 ]
 
 NEAR_MISSES = [

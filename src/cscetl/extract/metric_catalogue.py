@@ -29,7 +29,7 @@ CATALOGUE: list[MetricRule] = [
     _rule("children_in_need_rate", "per_10k", r"\bin need\b", "children in need per 10,000 children"),
     _rule("referrals_rate", "per_10k", r"referral", "referrals per 10,000 children"),
     # shares
-    _rule("re_referrals_pct", "percent", r"re-?referr", "share of referrals that are re-referrals"),
+    _rule("re_referrals_pct", "percent", r"\bre-?referrals?\b", "share of referrals that are re-referrals"),
     _rule("assessments_in_timescale_pct", "percent", r"assessments?\b.{0,60}\b(within|in)\b.{0,20}(timescale|time|45 (working )?days)", "assessments completed within 45 working days"),
     _rule("return_home_interviews_accepted_pct", "percent", r"return[- ]home interview", "missing children who accept a return home interview"),
     _rule("care_leavers_eet_pct", "percent", r"care leavers?.{0,80}(education|employment|training)|(education|employment|training).{0,80}care leavers?", "care leavers in education, employment or training"),
@@ -57,7 +57,8 @@ CATALOGUE: list[MetricRule] = [
     _rule("grant", "gbp", r"\bgrant\b", "grant money from government or another body"),
     _rule("overspend", "gbp", r"\boverspend|\bdeficit\b|\bover budget\b", "overspend of children's services"),
     _rule("savings", "gbp", r"\bsavings?\b|\bcuts?\b", "savings the service must make"),
-    _rule("budget", "gbp", r"\bbudget\b", "annual budget of children's services"),
+    # "overspending its budget by £4m" is an overspend, not a budget: a budget figure is "a budget of £X" or "£X budget"
+    _rule("budget", "gbp", r"\bbudget\s+(?:of|is|was|will be|stands at|totals|totalling|set at|for\s+\d{4})\b|£[\d.,]+\s*(?:m|bn|k|million|billion)?\s+(?:annual\s+)?budget\b", "annual budget of children's services"),
     _rule("investment", "gbp", r"\binvest|\bcommitted\b|\badditional\b|\bfunding\b|\bextra\b", "money committed or invested by the council"),
 ]
 

@@ -30,6 +30,8 @@ _MASKS = [
     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # postcodes
     re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+"),
     re.compile(r"\b\d{1,2}([:.]\d\d)?\s?(am|pm)\b|\b\d{1,2}:\d\d\b", re.I),  # times
+    re.compile(r"\bage[sd]?\s+(?:of\s+)?\d{1,2}(?:\s*(?:to|-|–|and|or)\s*\d{1,2})?\b|\b\d{1,2}\s*(?:to|-|–)\s*\d{1,2}[- ]year[- ]olds?\b", re.I),  # ages
+    re.compile(r"^\s*\(\d{1,2}\)|(?<=\n)\s*\(\d{1,2}\)"),  # "(2) That the report be noted": a numbered resolution
 ]
 _DURATION_AFTER = re.compile(r"^\s*(?:-|to|and|or)?\s*(?:\d+\s*)?-?\s*(?:working\s+|calendar\s+|school\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|yrs?)\b(?!\s+(?:olds?\b))|^-year-olds?\b|^\s*(?:st|nd|rd|th)\b", re.I)
 _NOT_FIGURE_BEFORE = re.compile(
@@ -41,8 +43,13 @@ _CHANGE_AFTER = re.compile(r"^\s*(?:per\s?cent\s+|%\s*)?(?:increase|rise|jump|gr
 _CHANGE_BEFORE = re.compile(r"\b(?:increased|increase|rose|risen|grown|grew|fell|fallen|decreased|dropped|reduced|cut|up|down|rise|fall)\s+by\s+(?:around\s+|about\s+|almost\s+|nearly\s+|some\s+)?$", re.I)
 _TARGET = re.compile(r"\bwill be\b|\bby (?:the )?(?:end of |autumn|spring|summer|winter|next|\d{4})|\btarget(?:s|ed)?\b|\baims? (?:to|for)\b|\bgoal\b|\bambition\b", re.I)
 _COMPARISON = re.compile(r"\b(?:an? (?:increase|rise|decrease|fall|drop|reduction) (?:from|on)|compared (?:with|to)|up from|down from|from a (?:figure|total|level) of|than)\b", re.I)
-_NEXT_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas)\b|;|\s[–—-]\s")
-_AS_AT = re.compile(r"\b(?:as (?:at|of)|at the end of|on)\s*$", re.I)
+_NEXT_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|although|though|with)\b|;|\s[–—-]\s")
+# "... in need and 198 were subject to a plan": a figure after a connective starts its own clause
+_CONNECTIVE_BEFORE = re.compile(r"\b(?:and|while|but|whereas|with|although)\s+(?:an?\s+|the\s+|some\s+)?$", re.I)
+_YEAR_EARLIER = re.compile(r"^\s*(?:a|one|twelve months|12 months)\s+(?:year\s+)?(?:earlier|before)\b|^\s*(?:the )?(?:previous|year before)\b", re.I)
+_OPENING_DATE = re.compile(r"^\s*(?:in|during|by)\s+$", re.I)  # "In 2022 the company was overspending ..."
+_SAME_DATE = re.compile(r"\b(?:on|at|by) (?:the same|that) (?:date|day|point|time)\b", re.I)
+_AS_AT = re.compile(r"\b(?:as (?:at|of)|(?:at|for|by) the end of|in the (?:year|twelve months|12 months) (?:to|ending)|on|at)\s*$", re.I)
 _AT_VISIT = re.compile(r"\bat the time of (?:the|this|our|my) (?:visit|inspection)\b", re.I)
 _DENIED = re.compile(r"\bwhich (?:was|is) not (?:in fact |actually )?(?:the case|true|correct|accurate)\b|\b(?:was|were|is) (?:later )?(?:found to be )?(?:wrong|incorrect|inaccurate|an error)\b|\bnot (?:in fact )?the case\b", re.I)
 
@@ -101,6 +108,7 @@ def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) 
     masked = _masked(text, default_year)
     dates = find_dates(text, default_year=default_year)
     rows: list[Metric] = []
+    last_as_of: tuple | None = None
     for s0, s1 in sentence_spans(text):
         figures = _figures(text, s0, s1, masked)
         sentence = text[s0:s1]
@@ -113,11 +121,13 @@ def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) 
             before = text[prev_end : fig.start]
             figure_text = text[fig.start : fig.end]
             own_after = _NEXT_CLAUSE.split(after, maxsplit=1)[0]  # ", and agency staff make up 11.9%" is the next figure's
-            metric = classify_near(before[-60:], figure_text, own_after, fig.unit) or classify(text[s0 : fig.start] + " " + after, fig.unit)
-            compared = _COMPARISON.search(text[s0 : fig.start])
+            own_before = "" if i and _CONNECTIVE_BEFORE.search(before) else before[-60:]
+            compared = _comparison(text, s0, fig.start)
+            metric = classify_near(own_before, figure_text, own_after, fig.unit)
             if metric is None and compared:
-                # "... compared with 205 (27 per 10,000)": the same measure as the last figure of this unit
+                # "... compared with 205 (27 per 10,000)", "down from 36.3%": the measure of the last figure of this unit
                 metric = next((name for f, name in reversed(named) if f.unit == fig.unit), None)
+            metric = metric or classify(text[s0 : fig.start] + " " + after, fig.unit)
             if metric is None:
                 continue
             named.append((fig, metric))
@@ -127,6 +137,10 @@ def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) 
             elif fig.unit != "gbp" and _TARGET.search(after):
                 measure = "target"
             as_of, precision = _as_of(text, s0, fig, compared, dates, sentence, ctx, event_date)
+            if as_of is None and not compared and last_as_of and _SAME_DATE.search(sentence):
+                as_of, precision = last_as_of
+            if as_of is not None and not compared:
+                last_as_of = (as_of, precision)
             rows.append(
                 Metric(
                     metric=metric, value=fig.value, unit=fig.unit, measure=measure, as_of=as_of,
@@ -136,20 +150,39 @@ def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) 
     return rows
 
 
+def _comparison(text: str, s0: int, pos: int):
+    """The comparison marker ("an increase from", "compared with", "down from") whose clause holds pos."""
+    found = None
+    for m in _COMPARISON.finditer(text, s0, pos):
+        found = m
+    if found and not _NEXT_CLAUSE.search(text[found.end() : pos]):
+        return found
+    return None
+
+
 def _as_of(text, s0, fig, compared, dates, sentence, ctx, event_date):
     in_sentence = [d for d in dates if s0 <= d.start and d.end <= s0 + len(sentence)]
-    if compared and compared.start() + s0 < fig.start:
+    if compared:
         # the comparison figure carries its own date: "an increase from 1,394 in March 2015"
         later = [d for d in in_sentence if d.start >= fig.end]
         if later:
             return later[0].date, later[0].precision
+        if _YEAR_EARLIER.match(text[fig.end : fig.end + 40]):
+            # "down from 36.3% a year earlier": a year before the sentence's own date
+            own = _as_of(text, s0, fig, None, dates, sentence, ctx, event_date)
+            if own[0] is not None:
+                try:
+                    return own[0].replace(year=own[0].year - 1), own[1]
+                except ValueError:  # 29 February
+                    return own[0].replace(year=own[0].year - 1, day=28), own[1]
         if not compared.group(0).lower().startswith("than"):
             return None, None  # an earlier figure with no date of its own
         # "higher than the reported average of 22": a figure of the same time as the sentence
-    main_end = s0 + compared.start() if compared and not compared.group(0).lower().startswith("than") else s0 + len(sentence)
     for d in in_sentence:
-        if d.start < main_end and _AS_AT.search(text[max(s0, d.start - 16) : d.start]):
-            return d.date, d.precision  # "As at 31 March 2024, ..." or "... at the end of March 2024"
+        if _comparison(text, s0, d.start) is not None:
+            continue
+        if _AS_AT.search(text[max(s0, d.start - 24) : d.start]) or _OPENING_DATE.match(text[s0 : d.start]):
+            return d.date, d.precision  # "As at 31 March 2024, ...", "... at the end of March 2024", "In 2022 ..."
     if event_date and (ctx.kind in ("ofsted_letter",) or _AT_VISIT.search(sentence)):
         return event_date, "day"
     return None, None

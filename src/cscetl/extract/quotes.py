@@ -31,6 +31,8 @@ _VERB = rf"(?:{VERBS})"
 _TITLE = r"(?:Councillor|Cllr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Professor|Prof\.?|Sir|Dame|Lord|Lady|Baroness|Rev\.?|Judge)"
 _NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z]?[a-zà-ÿ]+)*|Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['’][A-Z][a-z]+)"
 _PERSON = re.compile(rf"\b(?:(?P<title>{_TITLE})\s+)?(?P<name>{_NAME_WORD}(?:\s+(?:[A-Z]\.\s*)?{_NAME_WORD}){{0,3}})")
+_FULL_PERSON = re.compile(rf"^(?:{_TITLE}\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}$")
+_ROLE_SUBJECT = re.compile(r"^(?:the|our|its|their|his|her)\s+(?:[a-z'’-]+\s+){0,8}?(?:holder|director|member|leader|chief|executive|manager|head|chair|councillor|commissioner|officer|spokes\w+)\b", re.I)
 _OFSTED_SUBJECT = re.compile(r"\b(report|letter|inspectors?|inspectorate|ofsted|hmi|findings|it)\b", re.I)
 _PRONOUN = re.compile(r"^(?:he|she|they)$", re.I)
 _SPOKES = re.compile(r"\b(spokes(?:person|man|woman)|representative|source)\b", re.I)
@@ -123,6 +125,12 @@ def _split_subject(phrase: str) -> _Speaker | None:
     if not phrase:
         return None
     parts = [p.strip() for p in re.split(r",\s*", phrase) if p.strip()]
+    # "Bromley's director of children's services, Graham Otley": the name may come after the role
+    named = [i for i, p in enumerate(parts) if _FULL_PERSON.match(p)]
+    if named and named[0] > 0:
+        i = named[0]
+        role = ", ".join(parts[:i] + parts[i + 1:]) or None
+        return _person_or_role(parts[i], role)
     head, role = parts[0], (", ".join(parts[1:]) or None)
     return _person_or_role(head, role)
 
@@ -161,6 +169,8 @@ def _person_or_role(head: str, role: str | None) -> _Speaker | None:
         if m:
             org = m.group(1).strip()
         return _Speaker("spokesperson" if not org else f"{org} spokesperson", "spokesperson", org)
+    if _ROLE_SUBJECT.match(head) and not _SPOKES.search(head):
+        return _Speaker("<role>", head)  # "The portfolio holder for children added:": resolved to a person named earlier
     m = _PERSON.search(head)
     if m and m.group("name").split()[0] not in _NOT_NAMES and len(m.group("name").split()) >= 1:
         name = m.group("name")
@@ -175,7 +185,7 @@ def _person_or_role(head: str, role: str | None) -> _Speaker | None:
 
 _BEFORE = re.compile(rf"(?P<subj>[^.!?“”\"]{{1,200}}?)\s+(?:{_VERB})(?:\s+(?:that|in a statement|in the report|in its report|in a letter|to [A-Z][\w ]{{0,40}}))?\s*[:,]\s*$")
 _AFTER_VERB_FIRST = re.compile(rf"^\s*[,.]?\s*(?:{_VERB})\s+(?P<subj>[^.!?“”\"]{{1,160}})")
-_AFTER_SUBJ_FIRST = re.compile(rf"^\s*[,.]?\s*(?P<subj>[^.!?“”\",]{{1,80}}?)\s+(?:{_VERB})\b")
+_AFTER_SUBJ_FIRST = re.compile(rf"^\s*[,.]?\s*(?P<subj>[^.!?“”\"]{{1,200}}?),?\s+(?:{_VERB})\s*[.,;:]?\s*$|^\s*[,.]?\s*(?P<subj2>[^.!?“”\",]{{1,80}}?)\s+(?:{_VERB})\b")
 _LINE_INTRO = re.compile(rf"(?P<subj>[^.!?“”\"]{{1,200}}?)\s+(?:{_VERB})\s*:?\s*$")
 
 
@@ -193,7 +203,7 @@ def _attribution(text: str, seg: _Seg, paras: list[tuple[int, int]]) -> _Speaker
         after = text[seg.close_at + 1 : p1]
         m = _AFTER_SUBJ_FIRST.match(after)
         if m:
-            sp = _split_subject(m.group("subj"))
+            sp = _split_subject(m.group("subj") or m.group("subj2"))
             if sp:
                 return sp
         m = _AFTER_VERB_FIRST.match(after)
@@ -246,6 +256,8 @@ def extract_quotes(text: str, ctx: DocContext) -> list[Quote]:
             sp = last  # a further paragraph of the same speaker
         if sp is not None and sp.name == "<pronoun>":
             sp = _resolve_pronoun(text, seg, paras, people, last)
+        elif sp is not None and sp.name == "<role>":
+            sp = _resolve_role(sp.role, rows, last)
         if sp is not None and sp.name and len(sp.name.split()) == 1 and sp.name not in ("Ofsted", "spokesperson"):
             full = next((n for _, n in reversed(people) if len(n.split()) > 1 and n.split()[-1] == sp.name), None)
             if full:
@@ -268,3 +280,20 @@ def _resolve_pronoun(text, seg, paras, people, last):
         return last
     earlier = [n for pos, n in people if pos < seg.open_at]
     return _Speaker(earlier[-1]) if earlier else None
+
+
+def _resolve_role(role: str | None, rows: list[Quote], last: _Speaker | None) -> _Speaker | None:
+    """'The portfolio holder ... added': the speaker quoted earlier with that role, else the last named one."""
+    words = set(re.findall(r"[a-z]{4,}", (role or "").lower())) - {"their", "added", "said"}
+    best = None
+    for q in rows:
+        if q.speaker_role and q.speaker_name not in (None, "Ofsted"):
+            overlap = len(words & set(re.findall(r"[a-z]{4,}", q.speaker_role.lower())))
+            if overlap and (best is None or overlap >= best[0]):
+                best = (overlap, q)
+    if best:
+        q = best[1]
+        return _Speaker(q.speaker_name, q.speaker_role, q.speaker_org)
+    if last is not None and last.name not in (None, "Ofsted") and not last.name.endswith("spokesperson"):
+        return _Speaker(last.name, role, last.org)
+    return None
