@@ -1,8 +1,12 @@
 -- la_inspection_timeline: one row per council and Ofsted event, merged across every document
--- that reports it. Events match on council, type and start month (day/month precision); a
--- year-only mention ("rated inadequate in 2016") folds into the finer event of the same council,
--- type and year when there is exactly one, else stands alone. Undated monitoring visits with an
--- ordinal fold into the dated visit with that ordinal.
+-- that reports it.
+--   * Mentions match on council, type and start month.
+--   * A month-only mention of a graded inspection or JTAI ("rated inadequate in August 2016")
+--     up to four months after a dated one with a compatible grade is that inspection, reported
+--     when it was published.
+--   * A year-only mention ("rated inadequate in 2016") joins the one event of that council, type
+--     and year when there is exactly one, else stands alone.
+--   * An undated monitoring visit with an ordinal joins the dated visit with that ordinal.
 CREATE OR REPLACE VIEW la_inspection_timeline AS
 WITH ev AS (
     SELECT i.*, d.published_date,
@@ -11,28 +15,41 @@ WITH ev AS (
     FROM inspections i JOIN documents d USING (doc_id)
     WHERE i.la_code IS NOT NULL
 ),
-fine_by_year AS (
-    SELECT la_code, inspection_type, yr, min(ym) AS ym, count(DISTINCT ym) AS months
-    FROM ev WHERE ym IS NOT NULL GROUP BY ALL
+dated AS (
+    SELECT DISTINCT la_code, inspection_type, start_date, ym, judgement FROM ev WHERE date_precision = 'day'
+),
+by_month AS (
+    SELECT ev.*,
+        CASE WHEN ev.date_precision = 'month' AND ev.inspection_type IN ('full_inspection', 'jtai') THEN coalesce((
+            SELECT min(d.ym) FROM dated d
+            WHERE d.la_code = ev.la_code AND d.inspection_type = ev.inspection_type
+              AND (d.judgement = ev.judgement OR d.judgement IS NULL OR ev.judgement IS NULL)
+              AND ev.start_date BETWEEN date_trunc('month', d.start_date) AND d.start_date + INTERVAL 4 MONTH
+        ), ev.ym) ELSE ev.ym END AS month_key
+    FROM ev
+),
+months_by_year AS (
+    SELECT la_code, inspection_type, yr, min(month_key) AS month_key, count(DISTINCT month_key) AS months
+    FROM by_month WHERE month_key IS NOT NULL GROUP BY ALL
 ),
 dated_ordinals AS (
-    SELECT la_code, inspection_type, ordinal, min(ym) AS ym
-    FROM ev WHERE ym IS NOT NULL AND ordinal IS NOT NULL GROUP BY ALL
+    SELECT la_code, inspection_type, ordinal, min(month_key) AS month_key
+    FROM by_month WHERE month_key IS NOT NULL AND ordinal IS NOT NULL GROUP BY ALL
 ),
 keyed AS (
-    SELECT ev.*,
+    SELECT b.*,
         CASE
-            WHEN ev.ym IS NOT NULL THEN ev.ym
-            WHEN ev.date_precision = 'year' AND fy.months = 1 THEN fy.ym
-            WHEN ev.date_precision = 'year' THEN CAST(ev.yr AS VARCHAR)
-            WHEN ev.ordinal IS NOT NULL THEN coalesce(o.ym, 'ordinal ' || ev.ordinal)
-            ELSE 'undated ' || ev.doc_id
+            WHEN b.month_key IS NOT NULL THEN b.month_key
+            WHEN b.date_precision = 'year' AND y.months = 1 THEN y.month_key
+            WHEN b.date_precision = 'year' THEN CAST(b.yr AS VARCHAR)
+            WHEN b.ordinal IS NOT NULL THEN coalesce(o.month_key, 'ordinal ' || b.ordinal)
+            ELSE 'undated ' || b.doc_id
         END AS event_key
-    FROM ev
-    LEFT JOIN fine_by_year fy
-        ON fy.la_code = ev.la_code AND fy.inspection_type = ev.inspection_type AND fy.yr = ev.yr
+    FROM by_month b
+    LEFT JOIN months_by_year y
+        ON y.la_code = b.la_code AND y.inspection_type = b.inspection_type AND y.yr = b.yr
     LEFT JOIN dated_ordinals o
-        ON o.la_code = ev.la_code AND o.inspection_type = ev.inspection_type AND o.ordinal = ev.ordinal
+        ON o.la_code = b.la_code AND o.inspection_type = b.inspection_type AND o.ordinal = b.ordinal
 )
 SELECT
     la_code,

@@ -19,7 +19,9 @@ _LETTER_OPEN = re.compile(r"(?:^|\n)\s*Dear\s+\S|\bDear\s+(?:Mr|Mrs|Ms|Miss|Dr|D
 _INSPECTORATE = re.compile(r"\b(ofsted|his majesty['’]s inspector|her majesty['’]s inspector|HMI|joint targeted area inspection|care quality commission)\b", re.I)
 _MINUTES = re.compile(r"\bminutes of (?:the|a)\b.{0,60}\bmeeting\b|^\s*present\s*:|^\s*apologies\b|^\s*resolved\s*(?:that|:)|\bagenda item\b|\bchair(?:man|person)?\s*:|\bdeclarations? of interests?\b", re.I | re.M)
 _PRESS = re.compile(r"\bnotes? (?:to|for) editors\b|\bfor media enquiries\b|\bpress release\b|\bmedia release\b|\bpress office\b|^\s*-?\s*ends\s*-?\s*$", re.I | re.M)
-_BYLINE = re.compile(r"^(?:by\s+)?(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})$")
+_BYLINE = re.compile(r"^(?:(?i:by)\s+)?(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})$")
+_BY_PREFIX = re.compile(r"^(?i:by)\s+")
+_SIGN_OFF = re.compile(r"^\s*yours (?:sincerely|faithfully)\s*,?\s*$", re.I | re.M)
 _PUBLISHED = re.compile(r"^(?:published|updated|posted|date|first published)\s*(?:on)?\s*[:\-]?\s*(?P<date>.+)$", re.I)
 _LETTER_SUBJECT = re.compile(r"^(?:monitoring visit|focused visit|joint targeted area inspection|inspection)\s+(?:of|to)\b.{5,150}$", re.I)
 _NOT_NAME = {"Notes", "Editors", "Ofsted", "Inspection", "Council", "Children", "Services", "Overview", "Report", "Monitoring", "Dear"}
@@ -48,9 +50,13 @@ def infer_kind(text: str, fmt: str) -> str:
     return "news"
 
 
-def header_metadata(text: str) -> HeaderMeta:
-    """Title, byline and date from the first lines of a text page or a letter."""
+def header_metadata(text: str, kind: str = "news") -> HeaderMeta:
+    """Title, byline and date from the first lines of a page or a letter.
+
+    A letter's name lines are its addressee, not its author: its author signs it off.
+    """
     meta = HeaderMeta()
+    letter = kind in ("ofsted_letter", "ofsted_report")
     lines = [ln.strip() for ln in text.splitlines()]
     content = [ln for ln in lines if ln][:10]
     if content and len(content[0]) <= 200 and not content[0].endswith((".", ":", "”", '"')) and len(content[0].split()) >= 3:
@@ -65,17 +71,34 @@ def header_metadata(text: str) -> HeaderMeta:
             meta.published = parsed[0]
             meta.header_lines.append(ln)
             continue
-        b = _BYLINE.match(ln)
+        b = None if letter else _BYLINE.match(ln)
         if b and meta.author is None and ln != meta.title and not (set(ln.split()) & _NOT_NAME):
             meta.author = b.group("name")
             meta.header_lines.append(ln)
     subject = next((ln for ln in content if _LETTER_SUBJECT.match(ln)), None)
     if subject:
         meta.title = subject  # a letter's subject line says what it is about better than its first line
-    if meta.author and not meta.published:
+    if meta.author and not meta.published and not any(_BY_PREFIX.match(x) for x in meta.header_lines):
         meta.header_lines.remove(next(x for x in meta.header_lines if meta.author in x))
-        meta.author = None  # a lone name line with no date next to it is too weak a byline
+        meta.author = None  # a lone name line with no date or "By" is too weak a byline
+    if letter:
+        meta.author = letter_signatory(text)
     return meta
+
+
+def letter_signatory(text: str) -> str | None:
+    """The name under 'Yours sincerely' at the end of a letter."""
+    m = None
+    for m in _SIGN_OFF.finditer(text):
+        pass
+    if not m:
+        return None
+    for ln in text[m.end():].splitlines()[:4]:
+        name = re.sub(r"\s+(?:HMI|CBE|OBE|MBE)\b.*$", "", ln.strip()).split(",")[0].strip()
+        b = _BYLINE.match(name)
+        if b:
+            return b.group("name")
+    return None
 
 
 def pdf_published(text: str) -> date | None:

@@ -62,6 +62,13 @@ _HEAD = re.compile(r"<head\b.*?</head\s*>", re.I | re.S)
 _JSONLD = re.compile(r"<script[^>]+application/ld\+json[^>]*>.*?</script\s*>", re.I | re.S)
 
 
+# <p class="byline">By Jane Doe</p>, <a rel="author">Jane Doe</a>, <span itemprop="author">…
+_BYLINE_MARKUP = re.compile(
+    r"""<[^>]+(?:class|itemprop|rel)=["'][^"']*\b(?:byline|author|writer)\b[^"']*["'][^>]*>(?:\s*<[^>]+>)*\s*"""
+    r"""(?:[Bb]y\s+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*<""",
+)
+
+
 def page_metadata(html: str) -> dict:
     """Title, author, publisher and date declared by the page's own markup.
 
@@ -81,6 +88,10 @@ def page_metadata(html: str) -> dict:
     meta = {k: v for k, v in meta.items() if v}
     meta.setdefault("published", _iso_date(_meta(soup, "article:published_time", "datePublished", "date", "dc.date", "DC.date.issued")))
     meta.setdefault("author", _meta(soup, "author", "article:author", "dc.creator"))
+    if not meta.get("author") or str(meta["author"]).startswith("http"):
+        m = _BYLINE_MARKUP.search(html)
+        if m:
+            meta["author"] = m.group("name")
     meta.setdefault("publisher", _meta(soup, "og:site_name", "publisher", "application-name"))
     meta.setdefault("title", _meta(soup, "og:title", "twitter:title") or (soup.title.string.strip() if soup.title and soup.title.string else None))
     meta = {k: v for k, v in meta.items() if v}

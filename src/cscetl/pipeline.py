@@ -92,21 +92,20 @@ def process(acq: Acquired) -> Document | Failure:
         page = parse_bytes(acq.content, name, acq.content_type, src.url)
         stage = "clean"
         text, removed = clean_text(page.text)
-        header = header_metadata(text) if page.format != "html" else None
-        if header and header.header_lines:
-            text, byline = _drop_lines(text, header.header_lines)
-            removed += byline
+        kind = src.kind or infer_kind(page.text, page.format)
+        header = header_metadata(text, kind)
+        text, byline = _drop_lines(text, header.header_lines)
+        removed += byline
         if not text.strip():
             raise StageError("clean", "no text left after boilerplate removal")
-        kind = src.kind or infer_kind(page.text, page.format)
         # a report's first dated line is its inspection dates, not its publication
-        header_date = header.published if header and kind != "ofsted_report" else None
+        header_date = header.published if kind != "ofsted_report" else None
         published = src.published or page.published or header_date
         if published is None:
             published = date_in_name(src.url) or date_in_name(src.path.name if src.path else None)
         if published is None and page.format == "pdf":
             published = pdf_published(page.text)
-        title = page.title or (header.title if header else None)
+        title = page.title or header.title
         council = gazetteer.main_council(text, title=title, url=src.url)
         stage = "extract"
         ctx = DocContext(
@@ -125,7 +124,7 @@ def process(acq: Acquired) -> Document | Failure:
         kind=kind,
         publisher=src.publisher or page.publisher,
         title=title,
-        author=page.author or (header.author if header else None),
+        author=page.author or header.author,
         published_date=published,
         la_code=ctx.la_code,
         la_name=ctx.la_name,
