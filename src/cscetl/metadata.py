@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlparse
 
 from cscetl.dates import parse_date
 
@@ -17,8 +18,13 @@ _REPORT = re.compile(
 )
 _LETTER_OPEN = re.compile(r"(?:^|\n)\s*Dear\s+\S|\bDear\s+(?:Mr|Mrs|Ms|Miss|Dr|Director|Councillor|Sir|Madam)\b")
 _INSPECTORATE = re.compile(r"\b(ofsted|his majesty['’]s inspector|her majesty['’]s inspector|HMI|joint targeted area inspection|care quality commission)\b", re.I)
+# what only the inspectorate's own letters say (a reader's letter may mention Ofsted too)
+_OFSTED_LETTER = re.compile(r"\b(?:his|her) majesty['’]s inspector|\bHMI\b|\bthis letter (?:summarises|sets out)\b|\bmonitoring visit\b|\bfocused visit\b|\bjoint targeted area inspection\b|ofsted\.gov\.uk", re.I)
 _MINUTES = re.compile(r"\bminutes of (?:the|a)\b.{0,60}\bmeeting\b|^\s*present\s*:|^\s*apologies\b|^\s*resolved\s*(?:that|:)|\bagenda item\b|\bchair(?:man|person)?\s*:|\bdeclarations? of interests?\b", re.I | re.M)
-_PRESS = re.compile(r"\bnotes? (?:to|for) editors\b|\bfor media enquiries\b|\bpress release\b|\bmedia release\b|\bpress office\b|^\s*-?\s*ends\s*-?\s*$", re.I | re.M)
+# Structural marks of a press release (a news story may mention "a press release" or "the press office")
+_PRESS = re.compile(r"^\s*notes? (?:to|for) editors\b|^\s*for (?:media|press) enquiries\b|^\s*-*\s*ends\s*-*\s*$", re.I | re.M)
+_PRESS_HEAD = re.compile(r"^\s*(?:press|media|news) release\b", re.I | re.M)
+_COUNCIL_SITE = re.compile(r"(?:^|\.)(?:[a-z0-9-]+\.gov\.uk|[a-z0-9-]+council\.[a-z.]+)$")
 _BYLINE = re.compile(r"^(?:(?i:by)\s+)?(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})$")
 _BY_PREFIX = re.compile(r"^(?i:by)\s+")
 _SIGN_OFF = re.compile(r"^\s*yours (?:sincerely|faithfully)\s*,?\s*$", re.I | re.M)
@@ -35,19 +41,29 @@ class HeaderMeta:
     header_lines: list[str] = field(default_factory=list)  # byline and date lines that leave the body
 
 
-def infer_kind(text: str, fmt: str) -> str:
+def infer_kind(text: str, fmt: str, url: str | None = None) -> str:
+    """news, press_release, ofsted_letter, ofsted_report or minutes, from the page's own structure."""
     head = text[:3000]
     if _REPORT.search(head) and not _LETTER_OPEN.search(head):
         return "ofsted_report"
-    if _LETTER_OPEN.search(head) and _INSPECTORATE.search(text):
+    if _LETTER_OPEN.search(text[:1500]) and _OFSTED_LETTER.search(text):
         return "ofsted_letter"
     if len(_MINUTES.findall(text)) >= 2:
         return "minutes"
-    if _PRESS.search(text):
+    if _PRESS.search(text) or _PRESS_HEAD.search(text[:500]):
         return "press_release"
     if fmt == "pdf" and _INSPECTORATE.search(head):
         return "ofsted_report"
+    host = (urlparse(url).hostname or "") if url else ""
+    if host and _COUNCIL_SITE.search(host) and "ofsted" not in host:
+        return "press_release"  # a council's own news page
     return "news"
+
+
+def publisher_from_url(url: str | None) -> str | None:
+    """The site a URL belongs to, when the page names no publisher: 'www.example.co.uk' → 'example.co.uk'."""
+    host = (urlparse(url).hostname or "") if url and url.startswith("http") else ""
+    return re.sub(r"^www\d?\.", "", host) or None
 
 
 def header_metadata(text: str, kind: str = "news") -> HeaderMeta:

@@ -18,7 +18,7 @@ from cscetl.extract.inspections import extract_inspections
 from cscetl.extract.judgements import extract_judgements
 from cscetl.extract.metrics import extract_metrics
 from cscetl.extract.quotes import extract_quotes
-from cscetl.metadata import date_in_name, header_metadata, infer_kind, pdf_published
+from cscetl.metadata import date_in_name, header_metadata, infer_kind, pdf_published, publisher_from_url
 from cscetl.outcome import Document, Failure
 from cscetl.page import ParsedPage
 from cscetl.parse_html import parse_html
@@ -92,7 +92,7 @@ def process(acq: Acquired) -> Document | Failure:
         page = parse_bytes(acq.content, name, acq.content_type, src.url)
         stage = "clean"
         text, removed = clean_text(page.text)
-        kind = src.kind or infer_kind(page.text, page.format)
+        kind = src.kind or infer_kind(page.text, page.format, src.url)
         header = header_metadata(text, kind)
         text, byline = _drop_lines(text, header.header_lines)
         removed += byline
@@ -122,7 +122,7 @@ def process(acq: Acquired) -> Document | Failure:
         source_url=src.source_url,
         source_path=str(src.path) if src.path else None,
         kind=kind,
-        publisher=src.publisher or page.publisher,
+        publisher=src.publisher or page.publisher or publisher_from_url(src.url),
         title=title,
         author=page.author or header.author,
         published_date=published,
