@@ -43,6 +43,9 @@ CASES = [
       ("agency_social_workers_pct", 14, "percent", "level")]),
     ("The trust is overspending its budget by £2m this year.", [("overspend", 2000000, "gbp", "level")]),
     ("Children's services have a budget of £95m.", [("budget", 95000000, "gbp", "level")]),
+    # number words
+    ("The campaign recruited twenty-five permanent social workers.", [("permanent_staff_recruited", 25, "count", "level")]),
+    ("Nine cases were waiting for a social worker.", [("unallocated_cases", 9, "count", "level")]),
 ]
 
 # sentences whose numbers are never figures
@@ -58,6 +61,9 @@ NEVER = [
     "Inspectors looked at support for care leavers aged 18 to 25.",
     "Young people leave care at the age of 18 in most cases.",
     "(2) That the report on children in need be noted.",
+    "She said eight trainee social workers would qualify in the summer.",
+    "Two of the managers left in the spring.",
+    "The visit lasted three working days.",
 ]
 
 

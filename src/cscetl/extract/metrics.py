@@ -15,8 +15,14 @@ from cscetl.extract.metric_catalogue import classify, classify_near
 from cscetl.records import DocContext, Metric
 from cscetl.sentences import sentence_spans
 
+# Number words ("eight social workers"); "one" and "a" are left out: too often not a figure.
+_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
+_WORD_NUM = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 _NUMBER = re.compile(
-    r"(?P<gbp>£\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"(?P<gbp>£\s?)?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b{_WORD_NUM}\b(?=\s+(?:['‘\"][\w -]+['’\"]\s+|new\s+|more\s+|permanent\s+|agency\s+|qualified\s+)?[a-z]))"
     r"(?P<scale>\s?(?:million|mn|m|bn|billion|k|thousand)\b)?"
     r"(?P<pct>\s?(?:%|per\s?cent\b|percent\b))?"
     r"(?P<rate>\s+(?:per|for every)\s+10,?000\b)?",
@@ -48,6 +54,7 @@ _NEXT_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|although|though|with)\b
 _CONNECTIVE_BEFORE = re.compile(r"\b(?:and|while|but|whereas|with|although)\s+(?:an?\s+|the\s+|some\s+)?$", re.I)
 _YEAR_EARLIER = re.compile(r"^\s*(?:a|one|twelve months|12 months)\s+(?:year\s+)?(?:earlier|before)\b|^\s*(?:the )?(?:previous|year before)\b", re.I)
 _OPENING_DATE = re.compile(r"^\s*(?:in|during|by)\s+$", re.I)  # "In 2022 the company was overspending ..."
+_NOT_WORKFORCE = re.compile(r"^\s*(?:['‘\"][\w -]+['’\"]\s+|\w+\s+){0,2}?(?:trainee|student|newly[- ]qualified|apprentice|home[- ]grown|aspiring)\b", re.I)
 _SAME_DATE = re.compile(r"\b(?:on|at|by) (?:the same|that) (?:date|day|point|time)\b", re.I)
 _AS_AT = re.compile(r"\b(?:as (?:at|of)|(?:at|for|by) the end of|in the (?:year|twelve months|12 months) (?:to|ending)|on|at)\s*$", re.I)
 _AT_VISIT = re.compile(r"\bat the time of (?:the|this|our|my) (?:visit|inspection)\b", re.I)
@@ -77,7 +84,14 @@ def _figures(text: str, s0: int, s1: int, masked: list[tuple[int, int]]) -> list
         before, after = text[max(s0, a - 40) : m.start()], text[b : min(s1, b + 40)]
         unit = "gbp" if m.group("gbp") else "percent" if m.group("pct") else "per_10k" if m.group("rate") else "count"
         raw = m.group("num").replace(",", "")
-        value = float(raw)
+        if raw[0].isalpha():
+            if unit != "count":
+                continue  # "forty per cent" is rare; "£ten" never
+            parts = raw.lower().split("-")
+            value = float(_WORDS[parts[0]] + (_WORDS[parts[1]] if len(parts) > 1 else 0))
+            raw = str(int(value))
+        else:
+            value = float(raw)
         if m.group("scale"):
             scale = m.group("scale").strip().lower()
             if unit != "gbp" and scale in ("m", "k"):
@@ -130,6 +144,8 @@ def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) 
             metric = metric or classify(text[s0 : fig.start] + " " + after, fig.unit)
             if metric is None:
                 continue
+            if metric == "social_workers" and _NOT_WORKFORCE.match(after):
+                continue  # "eight trainee social workers": people not yet on the workforce
             named.append((fig, metric))
             measure = "level"
             if _CHANGE_AFTER.match(text[fig.end : fig.end + 30]) or _CHANGE_BEFORE.search(before[-40:]):
