@@ -5,13 +5,16 @@ Prints, per document, the misses and false positives against gold, then tp/fp/fn
 inspections and judgements, matched the way ../shared/eval/score.py matches them (council names
 are left out: the extractors do not assign them). Not a test: tests never read ../shared.
 
-    .venv/bin/python scripts/check_extract.py [dev|ofsted|all] [-v] [--clean]
+    .venv/bin/python scripts/check_extract.py [dev|ofsted|sample|all] [-v] [--clean]
 
--v also lists every extracted row; --clean runs the pipeline's boilerplate removal first.
+-v also lists every extracted row; --clean runs the pipeline's boilerplate removal first. `sample` is
+the bundled sample (src/cscetl/sample), its gold the JSON blocks of EXPECTED.md, its pages read the
+way the pipeline reads them (parse, clean, the page's own date when the gold has none).
 """
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,6 +24,7 @@ from cscetl.extract.judgements import extract_judgements
 from cscetl.records import DocContext
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SAMPLE = Path(__file__).resolve().parents[1] / "src" / "cscetl" / "sample"
 
 
 def pdf_text(path: Path) -> str:
@@ -51,9 +55,9 @@ def brief(row) -> str:
     return f"{row.inspection_type} {row.start_date} {row.date_precision} #{row.ordinal} {row.judgement} | {row.evidence[:80]!r}"
 
 
-def score_doc(name: str, gold: dict, text: str, verbose: bool, tally: dict) -> None:
+def score_doc(name: str, gold: dict, text: str, verbose: bool, tally: dict, ctx: DocContext | None = None) -> None:
     pub = gold.get("published_date")
-    ctx = DocContext(kind=gold.get("kind", "other"), published_date=date.fromisoformat(pub) if pub else None)
+    ctx = ctx or DocContext(kind=gold.get("kind", "other"), published_date=date.fromisoformat(pub) if pub else None)
     rows = extract_inspections(text, ctx)
     grades = extract_judgements(text, ctx)
     lines: list[str] = []
@@ -103,12 +107,34 @@ def score_doc(name: str, gold: dict, text: str, verbose: bool, tally: dict) -> N
         print("\n".join(lines))
 
 
+def sample_docs():
+    """(gold, clean text, context) for each page of the bundled sample, read as the pipeline reads it."""
+    from cscetl.clean import clean_text
+    from cscetl.pipeline import parse_bytes
+
+    expected = (SAMPLE / "EXPECTED.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```json\n(.*?)\n```", expected, re.S):
+        gold = json.loads(block)
+        if "file" not in gold:
+            continue
+        path = SAMPLE / "pages" / gold["file"]
+        page = parse_bytes(path.read_bytes(), path.name, None, gold.get("url"))
+        pub = gold.get("published_date")
+        published = date.fromisoformat(pub) if pub else page.published
+        yield gold, clean_text(page.text)[0], DocContext(kind=gold.get("kind", "other"), published_date=published)
+
+
 def main(argv: list[str]) -> None:
     which = next((a for a in argv if not a.startswith("-")), "all")
     verbose, clean = "-v" in argv, "--clean" in argv
-    corpora = ["dev", "ofsted"] if which == "all" else [which]
+    corpora = ["dev", "ofsted", "sample"] if which == "all" else [which]
     for corpus in corpora:
         tally = {"inspections": [0, 0, 0], "judgements": [0, 0, 0]}
+        if corpus == "sample":
+            for gold, text, ctx in sample_docs():
+                score_doc(gold["file"], gold, text, verbose, tally, ctx)
+            print(f"## {corpus}: " + "  ".join(f"{k} tp={v[0]} fp={v[1]} fn={v[2]}" for k, v in tally.items()))
+            continue
         root = SHARED / corpus
         for gpath in sorted((root / "gold").glob("*.json")):
             gold = json.loads(gpath.read_text(encoding="utf-8"))

@@ -14,20 +14,23 @@ _BULLET = r"[\s•●▪◼■\-–—*·]*"
 
 # One regex per rule, matched against a whole stripped line. Order matters only for the audit name.
 LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("read_more", re.compile(rf"^{_BULLET}(read more|also read|read next|related( articles?| stories)?|more on this story|you may also like|recommended( for you)?)\b\s*[:\-–|]?.{{0,200}}$", re.I)),
+    # "READ MORE" and kin stand at the head of a line; looser words ("latest", "related") only with a colon
+    ("read_more", re.compile(rf"^{_BULLET}(read more|also read|read next|related (articles?|stories|topics|links)|more on this story|you may also like|recommended for you)\b\s*[:\-–|]?.{{0,200}}$"
+                             rf"|^{_BULLET}(related|recommended)$|^{_BULLET}(more|related|recommended|latest|don['’]t miss|see also|more from[\w ]{{0,30}})\s*[:|–-]\s*.{{0,200}}$", re.I)),
     ("advert", re.compile(r"^(advertisement|advertising|hide ad|sponsored( content)?|ad feature|story continues below( advertisement)?|continue reading below)\s*[.:]?$", re.I)),
-    ("newsletter", re.compile(r"^.{0,80}\b(sign up (to|for) (our|the)\b.{0,60}newsletter|subscribe to (our|the)\b.{0,40}newsletter|get the latest news (sent|delivered)|newsletter sign[- ]?up)\b.{0,120}$", re.I)),
+    ("newsletter", re.compile(r"^.{0,80}\b(sign up (to|for) (our|the|free)\b.{0,60}(newsletter|email|alerts?)|subscribe to (our|the)\b.{0,40}newsletter|get the latest news (sent|delivered)|newsletter sign[- ]?up|get (the|our) biggest\b.{0,60}by email)\b.{0,120}$"
+                            r"|^(we use your sign-?up to provide content\b.*|thank you for subscribing!?.*|we have more newsletters.*|see our privacy notice.*|invalid email.*|something went wrong,? please try again later\.?|show me|enter your email( address)?\.?)$", re.I)),
     ("paywall", re.compile(r"^(register now to continue reading|sign in here\b.*|already (a subscriber|have an account)\??.{0,60}|subscribe( now| today)?[.!]?|log ?in to continue reading.*|this article is for subscribers only.*|to continue reading.{0,60}(subscribe|register|sign in).*)$", re.I)),
     ("price", re.compile(r"^(from |only |just )?£\s?\d+(\.\d\d)?\s*(/|a|per)\s*(month|week|year|mo)\b.{0,30}$", re.I)),
     # a media-contact line names a way to get in touch, which a sentence about media enquiries does not
     ("media_contact", re.compile(r"^(for (all )?(media|press) (enquiries|inquiries|contacts?)|media (enquiries|contact|inquiries)\b|press office\s*[:\-]|for further information,? (please )?contact)\b(?=.{0,200}(contact|call|e-?mail|phone|ring|@|\b0\d{3}))(?!.{0,200}\b(noted|said|found|reported)\b).{0,200}$", re.I)),
-    ("photo_credit", re.compile(r"^(\(?(photo|picture|image|pic|credit|photograph)( credit)?\s*[:(,]\s*.{1,80}\)?|image source,.{0,80}|image caption,.{0,300}|media caption,.{0,300}|.{0,250}\((photo |image |picture )?credit:.{1,80}\))$", re.I)),
+    ("photo_credit", re.compile(r"^(\(?(photo|picture|image|pic|credit|photograph)( credit)?\s*[:(,]\s*.{1,80}\)?|image source,.{0,80}|image caption,.{0,300}|media caption,.{0,300}|.{0,250}\((photo |image |picture )?credit:.{1,80}\)|.{0,250}\((image|photo|picture|pic)s?:\s*[^)]{1,80}\))$", re.I)),
     ("video_promo", re.compile(r"^((watch|video|listen)\s*[:|]\s*.{0,150}|play video|watch (the )?video\b.{0,80}|video (duration|length)\b.{0,30}|\d{1,2}:\d{2}\s*(video|watch)?)$", re.I)),
     ("weather", re.compile(r"^(weather( forecast)?|-?\d{1,2}\s?°\s?[CF]?\b.{0,40}|(sunny|cloudy|light rain|heavy rain|showers|sunny intervals|overcast)( intervals)?\s*-?\d{0,2}°?[CF]?)$", re.I)),
     ("breadcrumb", re.compile(r"^home\s*[>/»|›]\s*\w[\w\s'’&-]{0,40}([>/»|›]\s*\w[\w\s'’&-]{0,40})*$", re.I)),
     ("job_ads", re.compile(r"^(jobs?( of the (week|day))?|latest jobs|featured jobs|more jobs|search jobs|job alerts?|vacancies|view all jobs|salary:\s*£.{0,60}|closing date:\s*.{0,40})$", re.I)),
     ("share", re.compile(r"^(share (this|on)\b.{0,40}|follow us on\b.{0,60}|(\d+\s+)?comments?|copy link|email this( article)?|print this( page| article)?|click here to\b.{0,60})$", re.I)),
-    ("site_furniture", re.compile(r"^(most read|most popular|trending( now)?|top stories|more like this|latest news|was this page useful\??.*|is this page useful\??.*|we use cookies\b.*|accept (all )?cookies|cookie (settings|policy)|skip to (main )?content|back to top|jump to\b.{0,40}|breadcrumbs?|you are here:.*)$", re.I)),
+    ("site_furniture", re.compile(r"^(most read|most popular|trending( now)?|top stories|more like this|latest news|features|elsewhere on the bbc|was this page useful\??.*|is this page useful\??.*|we use cookies\b.*|accept (all )?cookies|cookie (settings|policy)|skip to (main )?content|back to top|jump to\b.{0,40}|breadcrumbs?|you are here:.*|share this page|copyright \d{4}\b.{0,80}|©.{0,100}|published\s+\d+\s+(minutes?|hours?|days?)\s+ago|listen to this article|support (our|local) journalism\b.{0,120}|our journalism\b.{0,40}(free|support)\b.{0,100})$", re.I)),
 ]
 
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")

@@ -2,7 +2,10 @@
 
 find_dates() returns every date or date range in a text with its precision ('day', 'month',
 'year'). A day and month with no year ("June 26-27", "Aug 5th") takes `default_year` (the
-document's own year) and is skipped when there is none: a year is never guessed.
+document's own year) and is skipped when there is none: a year is never guessed, so with no
+`default_year` "June 26-27" yields no match at all (not a match with a missing year).
+find_relative_dates() adds what only a reference date can place: a bare month ("in February") and
+"last year" / "this year".
 """
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ _M = r"(?-i:(?:January|February|March|April|May|June|July|August|September|Octob
 _D = r"(?:[0-3]\s?\d|\d)(?:st|nd|rd|th)?"  # "1 9 June": pypdf sometimes splits a day's digits
 _Y = r"(?:19|20)\d\d"
 _WD = r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?"
-_TO = r"\s*(?:-|–|—|to|and|until|till)\s*"
+_TO = rf"\s*(?:-|–|—|to|and|&|until|till)\s*{_WD}"
+_OF = r"(?:\s+of)?"
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def _pattern(rx: str):
     return register
 
 
-@_pattern(rf"\b{_WD}(?P<d1>{_D})\s+(?P<m1>{_M})(?:,?\s+(?P<y1>{_Y}))?{_TO}(?P<d2>{_D})\s+(?P<m2>{_M}),?\s+(?P<y2>{_Y})\b")
+@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M})(?:,?\s+(?P<y1>{_Y}))?{_TO}(?P<d2>{_D}){_OF}\s+(?P<m2>{_M}),?\s+(?P<y2>{_Y})\b")
 def _range_two_months(m, dy):  # "8 July 2019 to 12 July 2019", "30 June to 4 July 2025"
     y2 = int(m["y2"])
     y1 = int(m["y1"]) if m["y1"] else y2
@@ -69,14 +73,14 @@ def _range_two_months(m, dy):  # "8 July 2019 to 12 July 2019", "30 June to 4 Ju
     return (a, b, "day") if a and b else None
 
 
-@_pattern(rf"\b{_WD}(?P<d1>{_D})\s+(?P<m1>{_M}){_TO}(?P<m2>{_M})\s+(?P<d2>{_D}),?\s+(?P<y>{_Y})\b")
+@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M}){_TO}(?P<m2>{_M})\s+(?P<d2>{_D}),?\s+(?P<y>{_Y})\b")
 def _range_mixed(m, dy):  # "23rd May and June 15th 2016"
     y = int(m["y"])
     a, b = _mk(y, _mon(m["m1"]), _day(m["d1"])), _mk(y, _mon(m["m2"]), _day(m["d2"]))
     return (a, b, "day") if a and b else None
 
 
-@_pattern(rf"\b{_WD}(?P<d1>{_D}){_TO}(?P<d2>{_D})\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b")
+@_pattern(rf"\b{_WD}(?P<d1>{_D}){_TO}(?P<d2>{_D}){_OF}\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b")
 def _range_same_month(m, dy):  # "21 and 22 February 2017", "11 – 22 July 2022"
     y = int(m["y"]) if m["y"] else dy
     a, b = _mk(y, _mon(m["m"]), _day(m["d1"])), _mk(y, _mon(m["m"]), _day(m["d2"]))
@@ -104,6 +108,13 @@ def _month_day(m, dy):  # "May 23rd 2016", "Friday, May 10, 2019", "Aug 5th"
     return (d, None, "day") if d else None
 
 
+@_pattern(rf"\b(?P<m1>{_M})\s*(?:-|–|—|to|and|&|until)\s*(?P<m2>{_M})\s+(?:of\s+)?(?P<y>{_Y})\b")
+def _month_range(m, dy):  # "November and December 2019" (from November); "December 2018 to January 2019" is two dates
+    y, m1, m2 = int(m["y"]), _mon(m["m1"]), _mon(m["m2"])
+    a = _mk(y if m1 <= m2 else y - 1, m1, 1)
+    return (a, _mk(y, m2, 1), "month") if a else None
+
+
 @_pattern(rf"\b(?P<m>{_M})\s+(?:of\s+)?(?P<y>{_Y})\b")
 def _month_year(m, dy):  # "March 2015"
     d = _mk(int(m["y"]), _mon(m["m"]), 1)
@@ -124,12 +135,9 @@ def _iso(m, dy):
     return (d, None, "day") if d else None
 
 
-@_pattern(r"(?<![£$\d.,/-])\b(?P<y>(?:19[5-9]|20[0-4])\d)\b(?![\d%]|\s?per\s?cent|,\d)")
-def _year(m, dy):  # "in 2016", "its 2019 level"
+@_pattern(r"(?<![£$\d.,/-])(?:\b(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?\b(?P<y>(?:19[5-9]|20[0-4])\d)\b(?![\d%]|\s?per\s?cent|,\d)")
+def _year(m, dy):  # "in 2016", "its 2019 level", "the summer of 2016" (a season is year precision)
     return (date(int(m["y"]), 1, 1), None, "year")
-
-
-_SEASON_OF = re.compile(r"\b(?:the\s+)?(?:spring|summer|autumn|winter)\s+of\s+$", re.I)
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
@@ -156,3 +164,41 @@ def parse_date(s: str, default_year: int | None = None) -> tuple[date, str] | No
         if d.start == 0 and d.end >= len(s.rstrip(".,")):
             return d.date, d.precision
     return None
+
+
+# "in February", "early March", "in July that year": a month with no year, after a word that makes it one
+_BARE_MONTH = re.compile(
+    rf"\b(?:in|during|on|from|since|until|by|of|last|this|early|late|mid-?|(?:at the )?(?:start|end|beginning) of)\s+"
+    rf"(?:the\s+)?(?P<m>{_M})(?!\s*(?:\d|{_M}))\b(?P<that>\s+(?:of\s+)?(?:that|the same) year)?",
+    re.I,
+)
+# "last year", "earlier this year"; not "in the last year" (the past twelve months)
+_RELATIVE_YEAR = re.compile(r"(?<!the )\b(?P<which>last|this) year\b", re.I)
+
+
+def find_relative_dates(text: str, reference: date | None) -> list[DateMatch]:
+    """Dates placed by a reference date (the document's): "in February" (the latest February on or
+    before the reference month, unless the sentence named a year just before: "in 2019, when an
+    inspection in September ..."), "last year", "this year"; "in July that year" takes the year of
+    the nearest full date before it. With no reference, only the months a year in the text places.
+    Spans overlapping a find_dates() match are the caller's to drop."""
+    out: list[DateMatch] = []
+    explicit = [d for d in find_dates(text) if d.precision in ("day", "month", "year")]
+    for m in _BARE_MONTH.finditer(text):
+        month = _mon(m["m"])
+        before = [d for d in explicit if d.end <= m.start()]
+        # "in 2019, when an inspection in September ...": a year earlier in the same sentence
+        same = [d for d in before if m.start() - d.end <= 150 and not re.search(r"[.!?]\s", text[d.end: m.start()])]
+        if m["that"] or same:
+            if not (same or before):
+                continue
+            year = (same or before)[-1].date.year
+        elif reference is not None:
+            year = reference.year if month <= reference.month else reference.year - 1
+        else:
+            continue
+        out.append(DateMatch(m.start("m"), m.end(), date(year, month, 1), "month"))
+    for m in _RELATIVE_YEAR.finditer(text) if reference else ():
+        year = reference.year if m["which"].lower() == "this" else reference.year - 1
+        out.append(DateMatch(m.start(), m.end(), date(year, 1, 1), "year"))
+    return sorted(out, key=lambda d: d.start)

@@ -1,62 +1,168 @@
 """Ofsted events about a council's children's services: clean text in, Inspection rows out.
 
-Sentence by sentence, an event is a type word (monitoring visit, focused visit, JTAI, or an
-inspection/rating of children's services) with what the sentence says of it: a date, an
-ordinal ("ninth monitoring visit"), a grade ("rated inadequate in 2016"). A clause after
-"since" is a past event of its own. Mentions of one event across sentences are then merged:
-"the visit on June 26-27" dates the document's own visit, an undated "'inadequate' rating"
-grades the dated inspection it refers to. Schools, children's homes and the like are not events.
+Each sentence is cut into clauses (a clause after "since" is a past event of its own). In a clause
+the extractor finds anchors: a type phrase (monitoring visit, focused visit, JTAI, SEND or
+assurance inspections as 'other', or an inspection of children's services) or a grade phrase
+("rated inadequate", "an 'inadequate' rating", "services require improvement"). Each date goes to
+the anchor it belongs to (the nearest before it, else one just after), an ordinal to the visit it
+qualifies, a grade to the inspection it sits beside. Mentions of one event across sentences are
+then merged: same type and month, "the visit on June 26-27" dating the document's own event (an
+Ofsted report's is its "Inspection dates:" line, graded by its table's overall effectiveness),
+"This was the eighth monitoring visit" numbering it, an undated "'inadequate' rating" grading it.
+Schools, children's homes, fostering agencies and the like are not events; aims ("to be judged
+good"), denials and futures ("the next inspection") are not verdicts or events.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from cscetl.dates import DateMatch, find_dates
-from cscetl.extract.grades import GRADE, grade_of
-from cscetl.extract.judgements import extract_judgements, report_start
+from cscetl.dates import DateMatch, find_dates, find_relative_dates
+from cscetl.extract.judgements import GRADE, grade_of, overall_grade, report_header
 from cscetl.records import DocContext, Inspection
 from cscetl.sentences import sentence_spans
+
+# --- vocabulary ----------------------------------------------------------------------------------------
 
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
 }
-_ORD = r"(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|\d{1,2}(?:st|nd|rd|th))"
+_ORD = rf"(?P<ord>{'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))"
+# "ninth monitoring visit", "the 9th Ofsted monitoring visit"
+_ORDINAL_BEFORE = re.compile(rf"\b{_ORD}\s+(?:(?:such|Ofsted|formal|consecutive|successive|full)\s+)?$", re.I)
+# "This was the eighth visit": the word alone numbers the document's own visit only in a copula
+_ORDINAL_OF_THIS = re.compile(rf"\b(?:this|it|which|the visit)\s+(?:was|is|marks)\s+(?:the|their|its|our)\s+{_ORD}\s+(?:such\s+)?$", re.I)
+# "The visit to Kent on 24 April was the seventh since ...", "..., its fourth since": the number after the mention
+_ORDINAL_AFTER = re.compile(
+    rf"(?:\b(?:was|is|marks|marked)\s+(?:the|its|their)|,\s*(?:its|their|the))\s+{_ORD}\b(?=\s+(?:such\s+|monitoring\s+)?(?:visit\b|since\b|of\b|to\b)|\s*[.,;])", re.I)
 
-_TYPES = [
-    ("jtai", re.compile(r"\bjoint targeted area inspections?\b|\bJTAIs?\b", re.I)),
-    ("monitoring_visit", re.compile(r"\bmonitoring visits?\b", re.I)),
-    ("focused_visit", re.compile(r"\bfocused visits?\b", re.I)),
-    ("full_inspection", re.compile(r"\b(?:re-?)?inspection\b|\binspected\b|\b(?:was|were|been|being|is|are|be)\s+(?:rated|judged|graded|ranked|found to be|deemed)\b|\brating\b|\brated\b", re.I)),
+# Specific types first: their words must not also count as a bare "inspection".
+_TYPES: list[tuple[str, re.Pattern[str]]] = [
+    ("jtai", re.compile(r"\b(?:joint\s+)?targeted\s+area\s+inspections?\b|\bjoint\s+(?:targeted\s+)?(?:area\s+)?inspections?\b|\bJTAIs?\b", re.I)),
+    ("monitoring_visit", re.compile(r"\bmonitoring\s+visits?\b", re.I)),
+    ("focused_visit", re.compile(r"\bfocus?sed\s+visits?\b", re.I)),
+    ("other", re.compile(
+        r"\b(?:local\s+area\s+)?(?:SEND|special educational needs(?:\s+and\s+disabilit(?:y|ies))?(?:\s*\(SEND\))?)\s+"
+        r"(?:area\s+)?(?:re-?)?inspections?\b|\blocal\s+area\s+inspections?\b|\bassurance\s+visits?\b", re.I)),
+    # a bare inspection of children's services (not a framework, an Act, or a plural in general)
+    ("full_inspection", re.compile(
+        r"\b(?:re-?)?inspection(?!s?\s+(?:framework|regime|handbook|methodology|criteria|system|programme|"
+        r"readiness|preparation|Act|and\s+Regulation))\b|\binspections?\s+of\s+(?:\w+\s+){0,4}?children['’]s\s+services\b|"
+        r"\b(?:re-?)?inspected\b|\bILACS\b|\bSIF\b",
+        re.I)),
+    ("visit", re.compile(r"\b(?:visit|(?:Ofsted|inspectors?|HMI|they)\s+(?:\w+\s+)?visited)\b(?!\s+(?:to\s+)?(?:schools?|homes?|families|family|children))", re.I)),
 ]
-_ORDINAL_RX = re.compile(rf"\b{_ORD}\s+(?:such\s+|Ofsted\s+)?(?:monitoring\s+)?(?:visit|inspection)\b|\bthe\s+{_ORD.replace('ord>', 'ord2>')}\s+of\s+(?:\w+\s+)?(?:monitoring\s+)?visits\b", re.I)
-# A grade given as a rating: "rated inadequate", "judged as 'adequate'", "'inadequate' Ofsted rating",
-# "the rating ... was kept at its 2019 level: 'requires improvement to be good'"
-_RATED = re.compile(
-    rf"\b(?:rated|judged|graded|ranked|deemed|found to be|rating of|judgement of|grade of)\s+(?:as\s+|to be\s+|being\s+)?['‘“\"]?(?P<g1>{GRADE})\b"
-    rf"|['‘“\"]?(?P<g2>{GRADE})['’”\"]?\s+(?:Ofsted\s+)?(?:rating|judgement|grade|overall)\b"
-    rf"|\b(?:rating|judgement|grade)\b[^.;]{{0,80}}?[:,]\s*['‘“\"]?(?P<g3>{GRADE})\b"
-    rf"|\b(?:services?|authority|council|it)\s+(?:was|were|is|are|remains?|remained)\s+['‘“\"](?P<g4>{GRADE})['’”\"]"
-    rf"|\b(?:services?|authority|council)\s+(?:(?:was|were|is|are|remains?|remained)\s+)?(?P<g5>inadequate|outstanding|requires?\s+improvement(?:\s+to\s+be\s+good)?)\b",
-    re.I,
-)
-_ASPIRATION = re.compile(r"\b(?:to be|in order to be|aim(?:s|ing)? to be|want(?:s)? to be|become|becoming|would be|could be)\s+(?:judged|rated|graded)?\s*(?:as\s+)?['‘“\"]?$", re.I)
-_AREA_WORDS = re.compile(r"\b(?:adoption|care leavers|experiences? and progress|help and protection|leadership|leaders|children in care|looked after|fostering|practice)\b[^.]{0,40}$", re.I)
-# Places Ofsted also inspects that are not a council's children's services.
+
+_Q = "['‘’“”\"]"
+_G = rf"{_Q}?(?P<g>{GRADE}){_Q}?"
+_MID = r"(?P<mid>(?:\s+(?!(?:that|which|who|when|while|where|if|whether|because|but|a|an|not|and)\b)[\w'’&-]+){0,7}?)"
+# Phrases that give a grade to an inspection of the council's services.
+_GRADE_PHRASES: list[re.Pattern[str]] = [
+    # "rated inadequate", "judged Reading's children's services to be good", "rated by Ofsted as 'good'"
+    re.compile(rf"\b(?:re-?rated|rated|judged|graded|ranked|deemed|branded|labell?ed|classed)\b{_MID}\s+(?:as\s+|to\s+be\s+|to\s+have\s+been\s+|being\s+)?{_G}", re.I),
+    # "found services to be inadequate", "considered as good"
+    re.compile(rf"\b(?:found|considered|assessed|judges?|rates?)\b{_MID}\s+(?:to\s+be|as)\s+{_G}", re.I),
+    # "an 'inadequate' Ofsted rating", "good overall rating", "inadequate-rated"
+    re.compile(rf"{_G}[\s-]+(?:Ofsted\s+)?(?:overall\s+)?(?:rating|judgement|judgment|grade|grading|verdict|rated)\b", re.I),
+    re.compile(rf"{_Q}(?P<g>{GRADE}){_Q}\s+overall\b|\b(?P<g2>{GRADE})\s+overall\b(?=\s*(?:[.,;)]|$|\s(?:in|at|by|when|after|following|from|since)\b))", re.I),
+    # "a rating of good", "judgement was 'inadequate'", "the rating ... was kept at its 2019 level: 'requires improvement'"
+    re.compile(rf"\b(?:rating|judgement|judgment|grade|grading|verdict)\s+(?:of|as|was|is|remains?|remained|stays?|stayed|at)\s+{_G}", re.I),
+    re.compile(rf"\b(?:rating|judgement|judgment|grade|verdict)\b[^.;:]{{0,80}}?[:–]\s*{_G}", re.I),
+    # "children's services in Reading are 'inadequate'", "the service remains inadequate", "services require improvement"
+    re.compile(rf"\b(?:services?|authority|council|department|trust)(?:\s+in\s+[A-Z][\w'’ -]{{1,40}}?)?"
+               rf"(?:\s+(?:as a whole|overall|now|still|again|also|both|all))*\s+"
+               rf"(?:(?:is|are|was|were|has been|have been|had been|remains?|remained|stays?|stayed|continues? to be|became|becomes)\s+)?"
+               rf"(?:now\s+|still\s+|again\s+|also\s+)?"
+               rf"(?:{_Q}(?P<g>{GRADE}){_Q}|(?P<g2>inadequate|outstanding|require[sd]?\s+improvement(?:\s+to\s+be\s+good)?)\b)", re.I),
+    # "improved from 'requires improvement' to 'good'", "upgraded to good", "downgraded to inadequate"
+    re.compile(rf"\bfrom\s+{_Q}?(?P<g>{GRADE}){_Q}?(?=\s+(?:in\s+[^,;]{{0,25}}?\s+)?to\s+{_Q}?{GRADE})", re.I),
+    re.compile(rf"(?:\b(?:upgraded|downgraded|improved|moved|raised|lifted|rose|risen|dropped|fell|fallen|slipped|jumped|climbed|"
+               rf"returned)\b(?:\s+[\w'’-]+){{0,4}}?\s+|{GRADE}{_Q}?(?:\s+in\s+[^,;]{{0,25}}?)?\s+)(?P<to>to)\s+{_G}", re.I),
+    # "Overall effectiveness: Good", "the overall judgement was inadequate"
+    re.compile(rf"\boverall(?:\s+effectiveness)?(?:\s+(?:judgement|judgment|grade|rating))?\s*(?:[:–-]|was|is|remains|of)\s*"
+               rf"(?:judged\s+|rated\s+)?(?:as\s+|to\s+be\s+)?{_Q}?(?P<g>{GRADE})", re.I),
+    # "Eastmarsh remains 'inadequate'", "told it 'requires improvement'": in quotation marks only
+    re.compile(rf"\b(?:remains?|remained|stays?|stayed)\s+(?:rated\s+)?{_Q}(?P<g>{GRADE}){_Q}", re.I),
+    re.compile(rf"\b(?:it|they)\s+(?:is\s+|are\s+|was\s+|were\s+|remains?\s+|still\s+|now\s+)*{_Q}(?P<g>{GRADE}){_Q}", re.I),
+    # "rated good, up from requires improvement in 2016"
+    re.compile(rf"\b(?:up|down|improv\w+|moved|moving|upgraded|downgraded|rising|risen|falling|fallen)\s+from\s+{_G}", re.I),
+]
+# "rated requires improvement in 2019 and inadequate in 2022": a second grade, counted after a first
+_GRADE_CONTINUED = re.compile(rf"\b(?:and|but|then|before)\s+(?:was\s+|were\s+)?{_Q}?(?P<g>{GRADE}){_Q}?(?=\s+(?:in|at|by|after|following)\s)", re.I)
+# Words before a grade that make it an aim ("in order to be judged good"), anywhere in the run-up...
+_ASPIRATION = re.compile(
+    r"\b(?:in order to be|aim(?:s|ing|ed)? (?:to|for)|wants? to|hopes? to|hoping to|expects? to|expected to|ambitions?|aspir\w+|"
+    r"striv\w+|towards|journey|route to|path to|road to|way to|on track|target|ready to|fall short|short of)\b[^.;]{0,45}$", re.I)
+# ... or a condition, a future or a denial ("would be rated", "has not been judged to be good"), just before
+_HEDGED = re.compile(
+    r"\b(?:needs? to|would|could|should|might|will|can|to become|becoming|become|until|unless|if|whether|not|never|no longer|"
+    r"yet to|failed to)\b(?:\s+[\w'’]+){0,4}\s*(?:as\s+|to\s+be\s+)?['‘“\"]?$", re.I)
+# A grade for one area ("adoption performance was ranked...") is not the inspection's overall grade
+_AREA_BEFORE = re.compile(
+    r"\b(?:adoption|care leavers|experiences? and progress|help and protection|leadership|leaders|children in care|looked after|"
+    r"fostering|practice|permanence|front door|early help|safeguarding board|LSCB|area of)\b[^.;]{0,50}$", re.I)
+_OVERALL = re.compile(r"\boverall\b|children['’]?s services|social care", re.I)
+_DISJUNCTION = re.compile(rf"^{_Q}?\s*(?:(?:or|and/or|/)\s+{_Q}?{GRADE}|or\s+(?:above|better|higher|below|worse|lower)\b)", re.I)
+# After an unquoted grade word, a noun means the word is an adjective ("judged good practice")
+_AFTER_VERDICT = re.compile(
+    r"^\s*(?:$|[.,;:!?)\]'’”\"–—-]|(?:in|at|by|for|overall|and|or|with|after|following|since|when|on|from|to|across|under|as|but|"
+    r"while|earlier|previously|again|once|now|last|this|the|rating|judgement|judgment|grade|Ofsted|following)\b)", re.I)
+
+# Who a sentence is about: a council's children's services, or something else Ofsted inspects
 _NOT_CSC = re.compile(
-    r"\b(?:schools?|academy|academies|nurser(?:y|ies)|college|pupil referral|GP|surgery|hospital|children['’]s homes?|care homes?|"
-    r"residential homes?|fostering (?:agency|service)|adoption (?:agency|service)|independent fostering|childminders?|"
-    r"special school|sixth form|prison|young offender|youth offending|police force|trust school)\b",
-    re.I,
-)
-_CSC = re.compile(r"\b(?:children['’]?s services|children['’]?s social care|local authority|council|social care|children['’]s trust)\b", re.I)
-_PLURAL_GENERIC = re.compile(r"\binspections\b(?!\s+of\s+\w+\s+(?:council|local authority))", re.I)
-_SINCE = re.compile(r"\bsince\b", re.I)
-_NOT_EVENT_DATE = re.compile(r"(?:\b(?:prior to|before|until|by|published(?:\s+today)?|appointed|appointment|took over|set up|founded|created|since)\s*\(?\s*(?:(?:on|in|the)\s+)?|\bAct\s+|\bRegulations\s+)$", re.I)
-_GENERIC_DATED = re.compile(r"\b(?:the|this|our|their|its|a|latest|recent)\s+(?:visit|inspection|inspectors?['’]? visit)\b|\binspection dates?\b|\btook place\b|\bcarried out\b|\bvisited\b", re.I)
-_PAST_CONTEXT = re.compile(r"\b(?:previous|last|earlier|prior|former)\s+(?:full\s+)?(?:inspection|visit|rating|judgement)\b", re.I)
+    r"\b(?:schools?|academy|academies|nurser(?:y|ies)|pre-?school|college|universit(?:y|ies)|pupil referral|GP|surgery|"
+    r"hospitals?|CQC|NHS|children['’]s homes?|care homes?|residential (?:homes?|special)|secure (?:children['’]s )?(?:homes?|units?)|"
+    r"fostering (?:agency|agencies|service|provider)|adoption (?:agency|agencies|service)|independent fostering|childminders?|"
+    r"sixth form|prison|young offender|youth (?:offending|justice)|probation|police|constabulary|fire (?:and rescue )?service|"
+    r"(?:multi-)?academy trust|foundation trust|hospital trust|ombudsman|coroner|court|tribunal|auditors?|HMICFRS|HMIP|"
+    r"restaurants?|takeaways?|food|hygiene|premises|landlords?|"
+    r"councils|authorities)\b", re.I)  # plural councils: a statement about councils in general
+_CSC = re.compile(
+    r"\b(?:children['’]?s services|services for children|children['’]?s social care|social care|(?:local )?authority|council|borough|children['’]s trust|"
+    r"children first|brighter futures|safeguarding partnership)\b(?!['’]s)", re.I)
+
+# Dates that do not date an event
+_NOT_EVENT_DATE = re.compile(
+    r"(?:\b(?:prior to|before|until|by|published|publication|released|issued|announced|dated|appointed|appointment|took over|"
+    r"set up|founded|created|since|as at|as of|at the end of|year to|year ending|end of|in post|joined|started|left)\s*\(?\s*"
+    r"(?:(?:on|in|the|of)\s+)?(?:today\s*\(?\s*)?|\bAct\s+|\bRegulations\s+|\d\s*%\s+(?:in|for)\s+)$", re.I)
+_FUTURE = re.compile(r"\b(?:next|upcoming|forthcoming|future|expected|anticipated|due(?! to)|planned|impending|awaiting|ahead of|prepar\w+ for|will)\b[^.;]{0,25}$", re.I)
+_PAST = re.compile(r"\b(?:previous|previously|last|earlier|prior|former|formerly|preceding|past)\s+(?:\w+\s+){0,2}$", re.I)
+_GENERIC_DET = re.compile(r"\b(?:the|this|that|its|their|our|his|her|latest|recent|today['’]s|most recent)\s+(?:Ofsted\s+)?$", re.I)
+_QUALIFIED = re.compile(r"\b(?:full|ILACS|SIF|standard|short|graded|judgement|single)\s+(?:Ofsted\s+)?$", re.I)
+# the main clause's verb of time, after a "since" clause or a relative one: "... since it was judged
+# inadequate in 2022 began on 31 July", "... since the inspection in 2016, which took place on ..."
+_WHICH_TOOK_PLACE = re.compile(
+    r"\b(?:(?:which|that)\s+)?(?:took place|was held|was carried out|were carried out|happened|began|started|ran)\s+"
+    r"(?:on|in|from|between|during|over)\b", re.I)
+_SKIP_SENTENCE = re.compile(r"^\W*(?:read more|related|see also|more on this|you may also like)\b", re.I)
+_SINCE = re.compile(r"\bsince\b(?!\s+(?:then|when)\b)", re.I)
+_NOT_INSPECTION_VISIT = re.compile(
+    r"\b(?:home|social work(?:er)?|statutory|family|school|site|ministerial|royal|follow-up|weekly|monthly|regular|"
+    r"face-to-face|virtual|unannounced|return|practice)\s+$", re.I)
+_TOPIC = re.compile(r"\bOfsted\b|children['’]?s (?:services|social care)|social care|looked after|care leavers|safeguarding|\bJTAI\b", re.I)
+_LOCATIVE = re.compile(r"\b(?:in|across|throughout|within|around)\s+(?:the\s+|this\s+)?$", re.I)
+_SINCE_OTHER = re.compile(r"\s+since\b(?![^.;]{0,100}\b(?:inspect\w*|judged|rated|graded|inadequate|ILACS|SIF)\b)", re.I)
+_ADJACENT = re.compile(r"(?:['’]s)?(?:\s+(?!(?:and|or|at|in|on|of|to|the|a|an|by|for|from|with|was|were|is|are)\b)[\w-]+){0,2}\s*", re.I)
+_PRONOUN = re.compile(r"\b(?:it|its|they|their|this|these)\b", re.I)
+_SEND = re.compile(r"\bSEND\b|special educational needs", re.I)
+_PART = re.compile(r",\s*(?:while|whereas|but|and|although|though)\b|\s(?:while|whereas|but)\s|;|\s[–—]\s")
+_FIGURE = re.compile(r"\d|%|£")
+
+
+@dataclass
+class _Anchor:
+    kind: str  # a type, "grade" or "visit" (the word alone)
+    a: int
+    b: int
+    grade: str | None = None
+    ordinal: int | None = None
+    plural: bool = False
+    past: bool = False
+    generic: bool = False  # "the inspection", "this visit": the document's own event, whatever its type
+    dates: list[DateMatch] = field(default_factory=list)
 
 
 @dataclass
@@ -69,235 +175,445 @@ class _Event:
     judgement: str | None
     s0: int
     s1: int
-    generic: bool = False  # "the visit on June 26-27": a date for whichever event the document is about
     past: bool = False
+    generic: bool = False
+    word: str = ""  # for generic mentions: "visit" or "inspection"
+    locked: bool = False  # a report's own event: its grade is the table's, nothing else
+
+    @property
+    def key(self) -> str | None:
+        if self.start is None:
+            return None
+        return self.start.strftime("%Y-%m") if self.precision in ("day", "month") else str(self.start.year)
 
 
-def _ordinal(s: str) -> int | None:
-    s = s.lower()
-    return _ORDINALS.get(s) or (int(re.sub(r"\D", "", s)) if re.match(r"\d", s) else None)
+_RANK = {"day": 0, "month": 1, "year": 2, None: 3}
+_VISITS = ("monitoring_visit", "focused_visit")
 
 
-_TOOK_PLACE = re.compile(r"\b(?:took place|was held|were held|carried out|conducted|visited us)\s+(?:on|from|between|in|during)?\s*$", re.I)
+# --- text → sentences → clauses -----------------------------------------------------------------------
+
+# a line that stops on one of these goes on: "... rated 'good' in June\n2019 after ..." (a dateline does not)
+_OPEN_END = re.compile(
+    r"\b(?:in|on|of|to|from|and|between|the|a|an|at|by|for|with|than|since|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)$")
 
 
-def _event_dates(text: str, a: int, b: int, dates: list[DateMatch]) -> list[DateMatch]:
-    """Dates inside [a, b) that date an event (not 'appointed in', 'prior to', 'published')."""
-    out = []
-    for d in dates:
-        if a <= d.start and d.end <= b and not _NOT_EVENT_DATE.search(text[max(a, d.start - 30): d.start]):
-            out.append(d)
+def _unwrap(text: str) -> str:
+    """The text with the line breaks of wrapped paragraphs (PDFs) turned to spaces, same length."""
+    lines = text.split("\n")
+    long = [ln.rstrip() for ln in lines if len(ln.strip()) >= 40]
+    wrapped = bool(long) and sum(not re.search(r"[.!?:;\"”’')]$", ln) for ln in long) / len(long) > 0.4
+    out = list(text)
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line)
+        this, nxt = line.strip(), lines[i + 1].strip()
+        soft = bool(this and nxt) and not re.search(r"[.!?:;]['’\"”)]?$", this) and not re.match(r"[•●▪◼■\-–—*·]|\d+\.\s", nxt)
+        if soft and (nxt[0].islower() or (nxt[0].isdigit() and _OPEN_END.search(this)) or (wrapped and len(this) >= 30)):
+            out[pos] = " "
+        pos += 1
+    return "".join(out)
+
+
+def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int, tuple[int, int] | None]]:
+    """(start, end, past span) pieces of a sentence, split at ';' and before 'since': what follows
+    'since' is a past event of its own. When the main clause goes on after it ("... since it was judged
+    inadequate in 2022 began on 31 July") the sentence stays whole, its 'since' part marked past."""
+    out: list[tuple[int, int, tuple[int, int] | None]] = []
+    a, past = s0, None
+    for m in re.finditer(rf"{_SINCE.pattern}|;", text[s0:s1], re.I):
+        at = s0 + m.start()
+        if m.group(0) != ";":
+            verb = _WHICH_TOOK_PLACE.search(text, at, s1)
+            if verb:
+                out.append((a, s1, (at, verb.start())))
+                return out
+        out.append((a, at, past))
+        a, past = s0 + m.end(), ((s0 + m.end(), s1) if m.group(0) != ";" else past)
+    out.append((a, s1, past))
+    return [c for c in out if c[1] > c[0]]
+
+
+# --- anchors in a clause --------------------------------------------------------------------------------
+
+def _grade_anchors(text: str, a: int, b: int) -> list[_Anchor]:
+    out: list[_Anchor] = []
+    for rx in _GRADE_PHRASES:
+        for m in rx.finditer(text, a, b):
+            gname = "g" if m.group("g") else "g2" if "g2" in rx.groupindex and m.group("g2") else None
+            if gname is None:
+                continue
+            g0, g1 = m.span(gname)
+            if any(x.a <= g0 < x.b or g0 <= x.a < g1 for x in out):
+                continue
+            if not _verdict(text, a, m.start(), g0, g1, quoted=text[g0 - 1: g0] in "'‘’“”\"" and g0 > 0):
+                continue
+            past = bool(re.search(r"\bfrom\s+\S*$", text[m.start(): g0], re.I)) or bool(_PAST.search(text[a:m.start()]))
+            start = m.start("to") if "to" in rx.groupindex and m.group("to") else m.start()
+            out.append(_Anchor("grade", start, g1, grade=grade_of(m.group(gname)), past=past))
+    if out:
+        first = min(x.a for x in out)
+        for m in _GRADE_CONTINUED.finditer(text, first, b):
+            if not any(x.a <= m.start("g") < x.b for x in out) and _verdict(text, a, m.start(), m.start("g"), m.end("g"), quoted=True):
+                out.append(_Anchor("grade", m.start(), m.end("g"), grade=grade_of(m.group("g"))))
     return out
 
 
-def _nearest(text: str, ds: list[DateMatch], m0: int, m1: int) -> DateMatch | None:
-    """The date that belongs to a mention: one the sentence says it 'took place on', else the
-    first after it within a few words, else the closest."""
-    if not ds:
-        return None
-    stated = [d for d in ds if _TOOK_PLACE.search(text[max(0, d.start - 30): d.start])]
-    if stated:
-        return stated[0]
-    after = [d for d in ds if 0 <= d.start - m1 <= 60]
-    if after:
-        return after[0]
-    return min(ds, key=lambda d: min(abs(d.start - m1), abs(m0 - d.end)))
+def _verdict(text: str, a: int, m0: int, g0: int, g1: int, quoted: bool) -> bool:
+    """Is the grade word at [g0, g1) a verdict on the council's services (not an aim, an area, a list)?"""
+    before = text[max(a, g0 - 90): g0]
+    if _ASPIRATION.search(before) or _HEDGED.search(before):
+        return False
+    if _AREA_BEFORE.search(text[max(a, m0 - 60): g0]) and not _OVERALL.search(text[max(a, m0 - 60): g0]):
+        return False
+    after = text[g1: g1 + 40]
+    if _DISJUNCTION.match(after.lstrip("'’”\"")) or re.search(rf"{GRADE}{_Q}?\s*(?:or|/)\s*{_Q}?$", text[max(a, g0 - 40): g0], re.I):
+        return False  # "good or outstanding": a band, not a verdict
+    if not quoted and not _AFTER_VERDICT.match(after.lstrip("'’”\"")):
+        return False
+    return True
 
 
-def _grade(text: str, a: int, b: int) -> str | None:
-    for m in _RATED.finditer(text, a, b):
-        g = next(x for x in (m.group("g1"), m.group("g2"), m.group("g3"), m.group("g4"), m.group("g5")) if x)
-        before = text[a: m.start()]
-        if _ASPIRATION.search(before + text[m.start(): m.start() + m.group(0).lower().find(g.lower()[:4])]):
-            continue
-        if _AREA_WORDS.search(before[-60:]) and not re.search(r"\boverall\b|children['’]?s services", before[-60:], re.I):
-            continue  # a graded area ("adoption performance was ranked ..."), not the overall grade
-        return grade_of(g)
-    return None
-
-
-def _clause_events(text: str, a: int, b: int, dates: list[DateMatch], past: bool) -> list[_Event]:
-    clause = text[a:b]
-    if _NOT_CSC.search(clause) and not _CSC.search(clause):
-        return []
-    found: list[_Event] = []
-    for etype, rx in _TYPES:
-        m = rx.search(clause) or (_RATED.search(clause) if etype == "full_inspection" else None)
-        if not m:
-            continue
-        if etype == "full_inspection":
-            if any(e.type != "full_inspection" for e in found) and not _RATED.search(clause):
-                continue  # "the monitoring visit ... inspection" talks of one event
-            if _PLURAL_GENERIC.search(clause) and not _RATED.search(clause):
+def _type_anchors(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[_Anchor]:
+    out: list[_Anchor] = []
+    for kind, rx in _TYPES:
+        for m in rx.finditer(text, a, b):
+            if any(m.start() < y and x < m.end() for x, y in taken):
                 continue
-        ds = _event_dates(text, a, b, dates)
-        d = _nearest(text, ds, a + m.start(), a + m.end())
-        om = _ORDINAL_RX.search(clause)
-        ord_word = (om.group("ord") or om.group("ord2")) if om else None
-        ordinal = _ordinal(ord_word) if ord_word and etype == "monitoring_visit" else None
-        grade = _grade(text, a, b) if etype == "full_inspection" else None
-        generic = etype == "full_inspection" and grade is None and not re.search(r"\b(?:full|ILACS|SIF|standard|short)\b", clause) \
-            and bool(_GENERIC_DATED.search(clause))
-        found.append(_Event(etype, d.date if d else None, d.end_date if d else None, d.precision if d else None,
-                            ordinal, grade, a, b, generic=generic, past=past or bool(_PAST_CONTEXT.search(clause))))
-    if not found and (_GENERIC_DATED.search(clause) or re.search(r"\bvisit\b", clause, re.I)):
-        ds = _event_dates(text, a, b, dates)
-        if ds and re.search(r"\bvisit(?:ed)?\b|\binspection\b", clause, re.I):
-            d = ds[0]
-            found.append(_Event("generic", d.date, d.end_date, d.precision, None, None, a, b, generic=True))
-    return found
+            before = text[max(a, m.start() - 40): m.start()]
+            if _FUTURE.search(before) or re.match(r"\s+(?:will|is due|is expected)\b", text[m.end(): m.end() + 20]):
+                continue
+            word = m.group(0).lower()
+            if kind == "jtai" and "target" not in word and _SEND.search(text, a, b):
+                kind = "other"  # "a joint inspection of the local area's SEND provision" (Ofsted and CQC)
+            anchor = _Anchor(kind, m.start(), m.end(), plural=word.endswith("s") and not word.endswith("ss") and "inspected" not in word)
+            anchor.past = bool(_PAST.search(before))
+            om = _ORDINAL_BEFORE.search(before) if kind != "visit" else \
+                (_ORDINAL_OF_THIS.search(before) or _ORDINAL_BEFORE.search(before))
+            if kind == "visit" and _SINCE_OTHER.match(text, m.end()):
+                om = None  # "the second visit since the company took charge": a count from something else
+            if om and kind in ("monitoring_visit", "focused_visit", "visit", "other"):
+                anchor.ordinal = _ORDINALS.get(om["ord"].lower()) or int(re.sub(r"\D", "", om["ord"]))
+            if kind == "visit" and _NOT_INSPECTION_VISIT.search(before):
+                continue  # "social work visits on ...": practice, not inspectors
+            if kind in ("full_inspection", "visit"):
+                anchor.generic = bool(_GENERIC_DET.search(before)) and not _QUALIFIED.search(before) and not anchor.past
+            out.append(anchor)
+            taken.append((m.start(), m.end()))
+    return out
 
 
-def _default_year(text: str, ctx: DocContext) -> int | None:
-    if ctx.published_date:
-        return ctx.published_date.year
-    return None
+def _assign_dates(text: str, anchors: list[_Anchor], dates: list[DateMatch], clause_start: int) -> None:
+    """Each date to its anchor: the nearest before it (a relative 'which took place' skips back to one
+    still undated), else the one it introduces ("In 2016, Ofsted rated ...", "the 2019 inspection").
+    Figures in between break the link ("62% in March 2019, the inspection found")."""
+    anchors.sort(key=lambda x: x.a)
 
+    def figure(i: int, j: int) -> bool:  # a number between i and j that is not itself a date
+        gap = list(text[i:j])
+        for o in dates:
+            for k in range(max(i, o.start), min(j, o.end)):
+                gap[k - i] = " "
+        return bool(_FIGURE.search("".join(gap)))
 
-def _infer_year_from_context(text: str) -> date | None:
-    """With no document date, the latest fully dated mention bounds the year of 'June 26-27'."""
-    full = [d.date for d in find_dates(text) if d.precision in ("day", "month")]
-    return max(full) if full else None
-
-
-def extract_inspections(text: str, ctx: DocContext) -> list[Inspection]:
-    dy = _default_year(text, ctx)
-    dates = find_dates(text, default_year=dy)
-    if dy is None:
-        latest = _infer_year_from_context(text)
-        if latest:
-            dates = _dedupe(dates, text, latest)
-    events: list[_Event] = []
-    for s0, s1 in sentence_spans(text):
-        sentence = text[s0:s1]
-        if re.match(r"^\s*(?:read more|related)\b", sentence, re.I):
+    for d in dates:
+        inside = [x for x in anchors if x.a <= d.start and d.end <= x.b and not x.dates]
+        if inside:  # "the rating ... was kept at its 2019 level: 'requires improvement'"
+            inside[0].dates.append(d)
             continue
-        sm = _SINCE.search(sentence)
-        if sm and re.search(r"\b(?:which|that) took place\b", sentence[sm.end():], re.I):
-            sm = None  # the relative clause dates the event of the main clause
-        if sm:
-            events += _clause_events(text, s0, s0 + sm.start(), dates, past=False)
-            since = _clause_events(text, s0 + sm.end(), s1, dates, past=True)
-            events += [e for e in since if e.judgement]  # "since it was rated inadequate in 2016"
-        else:
-            events += _clause_events(text, s0, s1, dates, past=False)
-    if ctx.kind in ("ofsted_report",):
-        # the report's own inspection: page 1's dates, and the overall grade of its table
-        start, precision = report_start(text)
-        if start:
-            overall = next((j.grade for j in extract_judgements(text, ctx) if j.area == "overall_effectiveness"), None)
-            etype = "jtai" if re.search(r"joint targeted area inspection", text[:600], re.I) else "full_inspection"
-            events = [e for e in events if not (e.type == etype and e.start and _key_month_of(e.start, e.precision) == _key_month_of(start, precision))]
-            events.insert(0, _Event(etype, start, None, precision, None, overall, 0, 0))
-    return [_row(text, e) for e in _merge(events, ctx, text)]
-
-
-def _dedupe(base: list[DateMatch], text: str, latest: date) -> list[DateMatch]:
-    """Dates with their year from the text; day-month dates without one take the year that puts them after `latest`."""
-    out = list(base)
-    taken = [(d.start, d.end) for d in base]
-    for d in find_dates(text, default_year=latest.year):
-        if any(not (d.end <= a or d.start >= b) for a, b in taken):
-            continue
-        if d.date < latest:
-            d = DateMatch(d.start, d.end, d.date.replace(year=latest.year + 1), d.precision,
-                          d.end_date.replace(year=latest.year + 1) if d.end_date else None)
-        out.append(d)
-    return sorted(out, key=lambda d: d.start)
-
-
-def _key_month_of(start: date | None, precision: str | None) -> str | None:
-    if start is None:
-        return None
-    return start.strftime("%Y-%m") if precision in ("day", "month") else str(start.year)
-
-
-def _key_month(e: _Event) -> str | None:
-    return _key_month_of(e.start, e.precision)
-
-
-def _better(a: _Event, b: _Event) -> _Event:
-    """Merge b into a: the most precise date, any ordinal and judgement."""
-    rank = {"day": 0, "month": 1, "year": 2, None: 3}
-    if rank[b.precision] < rank[a.precision]:
-        a.start, a.end, a.precision = b.start, b.end, b.precision
-    a.ordinal = a.ordinal or b.ordinal
-    a.judgement = a.judgement or b.judgement
-    a.past = a.past and b.past
-    return a
-
-
-def _merge(events: list[_Event], ctx: DocContext, text: str) -> list[_Event]:
-    def g_text(e: _Event) -> str:
-        return text[e.s0: e.s1]
-
-    typed = [e for e in events if e.type != "generic" and not e.generic]
-    generic = [e for e in events if e.type == "generic" or e.generic]
-    merged: list[_Event] = []
-    # 1. same type and same month (or year) are one event; a year-only mention joins a finer one of that year
-    for e in sorted(typed, key=lambda e: {"day": 0, "month": 1, "year": 2, None: 3}[e.precision]):
+        before = [x for x in anchors if x.b <= d.start and d.start - x.b <= 110 and not figure(x.b, d.start)]
         target = None
-        for m in merged:
-            if m.type != e.type or e.start is None:
-                continue
-            if _key_month(m) == _key_month(e) or (e.precision == "year" and m.start and m.start.year == e.start.year):
-                if e.judgement and m.judgement and e.judgement != m.judgement:
-                    continue
-                target = m
-                break
-        if target:
-            _better(target, e)
-        else:
-            merged.append(e)
-    # 2. the document's own event: undated typed mentions and generic dated mentions ("the visit on ...")
-    dated = [m for m in merged if m.start is not None]
-    undated = [m for m in merged if m.start is None]
-    main_types = ("monitoring_visit", "focused_visit", "jtai")
-    own = next((m for m in undated if m.type in main_types and not m.past), None)
-    for g in generic:
-        if g.start is None:
+        if before:
+            near = before[-1]
+            if not near.dates:
+                target = near
+            elif near.plural and re.fullmatch(r"[\s,]*(?:and|&|then)?[\s,]*(?:in|on)?\s*", text[near.dates[-1].end: d.start]):
+                target = near  # "two focused visits, in October 2022 and January 2023"
+            elif _WHICH_TOOK_PLACE.search(text[near.b: d.start]):
+                target = next((x for x in reversed(before) if not x.dates), None)
+        if target is None:
+            after = [x for x in anchors if x.a >= d.end and not x.dates]
+            if after:
+                gap = text[d.end: after[0].a]
+                lead = text[clause_start: d.start]
+                adjacent = bool(_ADJACENT.fullmatch(gap))  # "the 2019 inspection", "its March 2018 monitoring visit"
+                opening = re.search(r"(?:^|[,;:])\W*(?:(?:back|then|and|but|earlier|later)\s+)?(?:in|during|on|between|from)\s+$", lead, re.I) \
+                    and len(gap) <= 60 and not figure(d.end, after[0].a)  # "In 2020, Ofsted conducted a focused visit"
+                if adjacent or opening:
+                    target = after[0]
+        if target is not None:
+            target.dates.append(d)
+
+
+def _about_other(text: str, anchor: _Anchor, s0: int, s1: int, prev: tuple[int, int] | None) -> bool:
+    """Is the anchor about a school, a home, an agency... rather than the council's services? In the
+    anchor's part of the sentence, a verdict is on the last thing named before it ("Schools were rated
+    good, while children's services were rated inadequate"), an inspection on the first thing named;
+    failing that, the nearest in the sentence, or for "it"/"they" what the previous sentence named last.
+    Places ("in the borough") are not subjects."""
+    def named(a: int, b: int) -> list[tuple[int, int, bool]]:
+        found = [(m.start(), m.end(), False) for m in _NOT_CSC.finditer(text, a, b)]
+        found += [(m.start(), m.end(), True) for m in _CSC.finditer(text, a, b)]
+        return sorted(e for e in found if not _LOCATIVE.search(text, max(a, e[0] - 20), e[0]))
+
+    cut0 = max([m.end() for m in _PART.finditer(text, s0, anchor.a)], default=s0)
+    cut1 = next((m.start() for m in _PART.finditer(text, anchor.b, s1)), s1)
+    if anchor.kind == "grade":
+        subject = named(cut0, anchor.a)
+        if subject:
+            return not subject[-1][2]
+    part = named(cut0, cut1)
+    if part:
+        return not part[0][2]
+    ents = named(s0, s1)
+    if ents:
+        dist = lambda e: min(abs(e[0] - anchor.b), abs(anchor.a - e[1]))
+        return not min(ents, key=dist)[2]
+    if not prev or not _PRONOUN.search(text, s0, anchor.a):
+        return False
+    ents = named(*prev)  # "It was rated good": what the previous sentence spoke of last
+    return bool(ents) and not ents[-1][2]
+
+
+def _clause_events(text: str, a: int, b: int, past: tuple[int, int] | None, dates: list[DateMatch],
+                   sent: tuple[int, int], prev: tuple[int, int] | None) -> list[_Event]:
+    grades = _grade_anchors(text, a, b)
+    taken = [(g.a, g.b) for g in grades]
+    anchors = _type_anchors(text, a, b, taken)
+    # a JTAI or a SEND inspection is multi-agency by nature: police and health do not make it someone else's
+    everything = [x for x in grades + anchors
+                  if x.kind in ("jtai", "other") or not _about_other(text, x, sent[0], sent[1], prev)]
+    ds = [d for d in dates if a <= d.start and d.end <= b and not _NOT_EVENT_DATE.search(text[max(a, d.start - 40): d.start])]
+    _assign_dates(text, everything, ds, a)
+    visits = [x for x in everything if x.kind in ("monitoring_visit", "focused_visit") and not x.plural]
+    om = _ORDINAL_AFTER.search(text, a, min(len(text), b + 12))
+    if len(visits) == 1 and visits[0].ordinal is None and om and om.start() > visits[0].b:
+        visits[0].ordinal = _ORDINALS.get(om["ord"].lower()) or int(re.sub(r"\D", "", om["ord"]))
+    specific = any(x.kind not in ("full_inspection", "grade", "visit") for x in everything)
+    s0, s1 = sent
+    events: list[_Event] = []
+
+    def add(kind: str, x: _Anchor, d: DateMatch | None, grade: str | None = None, generic: bool = False, word: str = "") -> None:
+        events.append(_Event(kind, d.date if d else None, d.end_date if d else None, d.precision if d else None,
+                             x.ordinal, grade, s0, s1, past=x.past or bool(past and past[0] <= x.a < past[1]),
+                             generic=generic, word=word))
+
+    # grades join the plain "inspection" word beside them: "judged inadequate ... after an inspection in July"
+    words = [x for x in everything if x.kind == "full_inspection"]
+    partnered: set[int] = set()
+    for g in (x for x in everything if x.kind == "grade"):
+        mates = [w for w in words if id(w) not in partnered and max(w.a - g.b, g.a - w.b) <= 120
+                 and not any(o.kind == "grade" and min(w.a, g.a) < o.a < max(w.a, g.a) for o in everything)]
+        mate = min(mates, key=lambda w: abs(w.a - g.a)) if mates else None
+        if mate is not None:
+            partnered.add(id(mate))
+            g.past = g.past or mate.past
+            if mate.plural and not mate.dates:
+                continue  # "inspections ... rated good": inspections in general
+        d = (mate.dates[0] if mate and mate.dates else None) or (g.dates[0] if g.dates else None)
+        add("full_inspection", g, d, grade=g.grade)
+    for x in everything:
+        if x.kind == "grade" or id(x) in partnered:
             continue
-        word = "visit" if re.search(r"\bvisit", g_text(g), re.I) else "inspection"
-        fits_own = own is not None and (word == "visit") == (own.type != "jtai")
-        if fits_own and not any(d.type == own.type and _key_month(d) == _key_month(g) for d in dated):
-            own.start, own.end, own.precision = g.start, g.end, g.precision
-            dated.append(own)
-            undated.remove(own)
-            own = None
-        elif g.type == "full_inspection" and not any(d.type == "full_inspection" and _key_month(d) == _key_month(g) for d in dated):
-            e = replace(g, generic=False)
-            dated.append(e)
-    out = list(dated)
-    for u in undated:
-        same = [d for d in out if d.type == u.type]
-        if u.type == "full_inspection":
+        if x.kind == "visit":
+            if x.dates or x.ordinal:
+                add("generic", x, x.dates[0] if x.dates else None, generic=True, word="visit")
+            continue
+        if x.kind == "full_inspection":
+            if specific and not x.dates:
+                continue  # "the monitoring visit ... the inspection": one event
+            if x.plural and not x.dates:
+                continue  # inspections in general
+            add("full_inspection", x, x.dates[0] if x.dates else None, generic=x.generic, word="inspection")
+            continue
+        if x.plural and not x.dates:
+            continue  # "three monitoring visits": a count, not an event
+        for d in x.dates or [None]:
+            add(x.kind, x, d)
+    return events
+
+
+# --- dates for the whole document -----------------------------------------------------------------------
+
+def _shift(d: DateMatch, years: int) -> DateMatch:
+    def move(x: date) -> date:
+        return x.replace(year=x.year + years) if (x.month, x.day) != (2, 29) else date(x.year + years, 2, 28)
+    return DateMatch(d.start, d.end, move(d.date), d.precision, move(d.end_date) if d.end_date else None)
+
+
+def _document_dates(text: str, ctx: DocContext) -> list[DateMatch]:
+    """Every date, with a year for 'June 26-27': the document's own year (rolled back a year when that
+    would put the date after publication); with no document date, the first such day on or after the
+    latest fully dated mention in the text. Bare months and "last year" need the document's date."""
+    pub = ctx.published_date
+    if pub:
+        dates = []
+        for d in find_dates(text, default_year=pub.year):
+            if d.date > pub + timedelta(days=7) and not re.search(r"\d{4}", text[d.start: d.end]):
+                d = _shift(d, -1)
+            dates.append(d)
+        extra = find_relative_dates(text, pub)
+    else:
+        dates = find_dates(text)
+        known = [d.date for d in dates if d.precision in ("day", "month")]
+        extra = []
+        if known:
+            latest = max(known)
+            for d in find_dates(text, default_year=latest.year):
+                if d.date < latest:
+                    d = _shift(d, 1)
+                extra.append(d)
+        extra += find_relative_dates(text, None)
+    for d in extra:
+        if all(d.end <= x.start or d.start >= x.end for x in dates):
+            dates.append(d)
+    return sorted(dates, key=lambda d: d.start)
+
+
+# --- merging mentions into events -----------------------------------------------------------------------
+
+def _absorb(into: _Event, e: _Event) -> None:
+    """Merge e into `into`: the more precise date (and its sentence), any ordinal and grade."""
+    finer = _RANK[e.precision] < _RANK[into.precision]
+    earlier = e.precision == into.precision and e.start and into.start and e.start < into.start and into.type == "full_inspection"
+    if (finer or earlier) and not into.locked:
+        into.start, into.end, into.precision, into.s0, into.s1 = e.start, e.end, e.precision, e.s0, e.s1
+    into.ordinal = into.ordinal or e.ordinal
+    if not into.locked:
+        into.judgement = into.judgement or e.judgement
+    into.past = into.past and e.past
+
+
+def _compatible(x: _Event, e: _Event) -> bool:
+    if x.type != e.type or x.start is None or e.start is None:
+        return False
+    if x.ordinal and e.ordinal and x.ordinal != e.ordinal:
+        return False
+    if x.judgement and e.judgement and x.judgement != e.judgement:
+        return False
+    if x.key == e.key:
+        return True
+    coarse, fine = (x, e) if _RANK[x.precision] > _RANK[e.precision] else (e, x)
+    if coarse.precision == "year":
+        return coarse.start.year == fine.start.year
+    # "inspected 23 May to 15 June" and "judged inadequate in August" (the month the report came out)
+    months = abs((x.start.year - e.start.year) * 12 + x.start.month - e.start.month)
+    return x.type == "full_inspection" and months <= 3 and bool(x.judgement or e.judgement)
+
+
+def _current(e: _Event) -> bool:
+    """Could this mention be the document's own event (not a past one, not an empty 'inspection')?"""
+    return not e.past and (e.type != "full_inspection" or bool(e.start or e.judgement))
+
+
+def _merge(mentions: list[_Event], own: _Event | None) -> list[_Event]:
+    typed = [e for e in mentions if not e.generic and e.type != "generic"]
+    generic = [e for e in mentions if e.generic or e.type == "generic"]
+    if own is None:  # the document's own event: its first current mention
+        own = next((e for e in typed if _current(e)), None)
+    events: list[_Event] = [own] if own is not None else []
+    # 1. dated mentions: same type and month (a year-only mention joins a finer one of that year)
+    for e in sorted((e for e in typed if e.start), key=lambda e: _RANK[e.precision]):
+        if e is own:
+            continue
+        target = next((x for x in events if _compatible(x, e)), None)
+        if target is None:
+            events.append(e)
+        else:
+            _absorb(target, e)
+    # the heading "Monitoring visit of X" and "the monitoring visit to X on 21 and 22 February" are one event
+    if own is not None and own.start is None:
+        dated = [x for x in events if x is not own and x.type == own.type and x.start and not x.past
+                 and x.ordinal in (None, own.ordinal) and x.judgement in (None, own.judgement)]
+        if dated:
+            first = min(dated, key=lambda x: x.s0)
+            _absorb(first, own)
+            events.remove(own)
+            own = first
+    # 2. generic dated mentions ("the visit on June 26-27", "This inspection took place from ...") date the
+    # current event that has no date yet, the document's own first
+    waiting = [e for e in ([own] if own else []) + typed if e.start is None and _current(e)]
+    for g in (g for g in generic if g.start):
+        if g.ordinal and own is not None and own.ordinal and g.ordinal != own.ordinal and own.type in _VISITS:
+            # "The fourth visit, in April, ...": another of the visits the document counts
+            e = _Event(own.type, g.start, g.end, g.precision, g.ordinal, None, g.s0, g.s1, past=True)
+            target = next((x for x in events if _compatible(x, e)), None)
+            _absorb(target, e) if target else events.append(e)
+            continue
+        known = [x for x in events if x.start and (x.key == g.key or (g.precision == "year" and x.start.year == g.start.year))
+                 and (x is own or g.word == "inspection" or x.type != "full_inspection")]
+        target = None if g.past else next((w for w in waiting if w.start is None), None)
+        if known:
+            _absorb(known[0], g)  # "Ofsted monitoring visit, February 2017" ... "The visit took place on 21 and 22 February"
+        elif target is not None:
+            target.start, target.end, target.precision, target.s0, target.s1 = g.start, g.end, g.precision, g.s0, g.s1
+            target.ordinal = target.ordinal or g.ordinal
+            if target not in events:
+                events.append(target)
+        elif g.word == "inspection":
+            events.append(_Event("full_inspection", g.start, g.end, g.precision, None, None, g.s0, g.s1, past=g.past))
+    # 3. undated mentions number, grade or stand for an event already found
+    for u in [e for e in typed if e.start is None and e is not own] + [g for g in generic if g.start is None and g.ordinal]:
+        utype = own.type if u.type == "generic" and own is not None else u.type
+        same = [x for x in events if x.type == utype]
+        if utype == "full_inspection":
             if not u.judgement:
                 continue  # "a full Ofsted inspection" with neither date nor grade adds nothing
-            fit = [d for d in same if d.judgement == u.judgement] or [d for d in same if d.judgement is None]
+            fit = [x for x in same if x.judgement == u.judgement and x.start]
+            if not fit and own in same and own.judgement is None and not own.locked and not u.past:
+                fit = [own]
+            if not fit:  # "X remains 'inadequate'": the grade of the inspection already found, if it has none
+                open_ = [x for x in same if x.judgement is None and x.start and not x.locked]
+                fit = [x for x in open_ if x.past == u.past] or open_
             if fit:
-                _better(max(fit, key=lambda d: d.start), u)
+                _absorb(max(fit, key=lambda x: x.start), u)
+            elif not u.past and not any(x.judgement == u.judgement for x in same):
+                events.append(u)
             continue
-        if u.type in ("focused_visit", "jtai") and any(d.start for d in same) and not u.past:
-            _better(max((d for d in same if d.start), key=lambda d: d.start), u)
-            continue
-        if u.type == "monitoring_visit" and same:
-            # "the ninth monitoring visit": the one dated visit without an ordinal, if there is one
-            fit = [d for d in same if d.ordinal is None and not d.past] if u.ordinal else same
-            # the most precisely dated, latest visit is the one the document is about
-            fit.sort(key=lambda d: ({"day": 0, "month": 1}.get(d.precision, 2), -(d.start or date.min).toordinal()))
+        if u.ordinal and u.past:
+            fit = [x for x in same if x.ordinal == u.ordinal]
             if fit:
-                _better(fit[0], u)
+                _absorb(fit[0], u)
+            continue  # "since the first monitoring visit": another visit, undated
+        if u.ordinal:
+            fit = [x for x in same if x.ordinal == u.ordinal] or \
+                ([own] if own in same and own.ordinal is None else []) or \
+                sorted((x for x in same if x.ordinal is None and not x.past and x.start),
+                       key=lambda x: (_RANK[x.precision], -x.start.toordinal()))
+            if fit:
+                _absorb(fit[0], u)
                 continue
-            if not u.ordinal:
-                continue
-        if any(o.type == u.type and o.start is None and (o.ordinal == u.ordinal or not u.ordinal) for o in out):
+        elif same or u.past:
             continue
-        out.append(u)
-    return sorted(out, key=lambda e: e.s0)
+        if u.type != "generic":
+            events.append(u)
+    return [e for e in events if e.start or e.judgement or e.ordinal or e.type != "full_inspection"]
 
 
-def _row(text: str, e: _Event) -> Inspection:
-    return Inspection(
-        inspection_type=e.type, start_date=e.start, end_date=e.end, date_precision=e.precision if e.start else None,
-        ordinal=e.ordinal, judgement=e.judgement, evidence=text[e.s0: e.s1], char_start=e.s0, char_end=e.s1,
-    )
+# --- entry point ----------------------------------------------------------------------------------------
+
+def extract_inspections(text: str, ctx: DocContext) -> list[Inspection]:
+    if not _TOPIC.search(text):
+        return []  # a page that never speaks of Ofsted or children's social care holds no such event
+    dates = _document_dates(text, ctx)
+    unwrapped = _unwrap(text)
+    mentions: list[_Event] = []
+    prev = None
+    for s0, s1 in sentence_spans(unwrapped):
+        if not _SKIP_SENTENCE.match(text[s0:s1]):
+            for a, b, past in _clauses(unwrapped, s0, s1):
+                mentions += _clause_events(unwrapped, a, b, past, dates, (s0, s1), prev)
+        prev = (s0, s1)
+    own = None
+    header = report_header(text)
+    if header:  # a report's own inspection: page 1's dates, and the overall grade of its table
+        grade = overall_grade(text) if header.inspection_type == "full_inspection" else None
+        own = _Event(header.inspection_type, header.start, header.end, header.precision, None, grade,
+                     header.line_start, header.line_end, locked=True)
+    events = _merge(mentions, own)
+    if ctx.published_date:  # nothing that starts after publication has happened yet
+        events = [e for e in events if e.start is None or e.start <= ctx.published_date + timedelta(days=7)]
+    events.sort(key=lambda e: e.s0)
+    return [Inspection(e.type, e.start, e.end, e.precision if e.start else None, e.ordinal, e.judgement,
+                       text[e.s0: e.s1], e.s0, e.s1) for e in events]
