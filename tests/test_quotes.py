@@ -35,6 +35,13 @@ CASES = [
      [("Exampleton Council spokesperson", "We accept the findings in")]),
     # single curly marks
     ("Dr Lena Marsh said: ‘It will take years rather than months to rebuild trust.’", [("Lena Marsh", "It will take years rather")]),
+    # told the BBC / according to / reported speech running into the quotation
+    ('Councillor Ada Brook told the Local Democracy Reporting Service: "We have not got this right yet for every child."',
+     [("Ada Brook", "We have not got this")]),
+    ('According to Ofsted, "leaders do not know enough about the quality of practice in their teams."',
+     [("Ofsted", "leaders do not know enough")]),
+    ('Omar Feld said the trust would "do everything it can to put this right for families".',
+     [("Omar Feld", "do everything it can to")]),
     # "...," Name, role, said.
     ('"We have to be able to trust the numbers we report," Ines Hardy, director of the trust, said.', [("Ines Hardy", "We have to be able")]),
     # "...," role, Name, said.
@@ -46,6 +53,8 @@ CASES = [
 ]
 
 NEAR_MISSES = [
+    # a title in quotation marks is not a quotation of anyone
+    'The council published its plan, "Every Child Deserves A Safe Loving Home", last year.',
     # scare quotes under five words are not quotations
     'The service was rated "requires improvement" last year.',
     "Staff described a welcome ‘culture change’ in recent months.",

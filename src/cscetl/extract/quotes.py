@@ -183,7 +183,11 @@ def _person_or_role(head: str, role: str | None) -> _Speaker | None:
     return None
 
 
-_BEFORE = re.compile(rf"(?P<subj>[^.!?“”\"]{{1,200}}?)\s+(?:{_VERB})(?:\s+(?:that|in a statement|in the report|in its report|in a letter|to [A-Z][\w ]{{0,40}}))?\s*[:,]\s*$")
+_OBJECT = r"(?:that|in a statement|in the report|in its report|in a letter|in an? (?:interview|email|post|blog)|on (?:Twitter|X|Facebook|social media)|to [A-Z][\w ]{0,40}|(?:the\s+)?(?:[A-Z][\w'’-]*|Local|Democracy|Reporting|Service)(?:\s+[A-Z][\w'’-]*){0,5})"
+_BEFORE = re.compile(rf"(?P<subj>[^.!?“”\"]{{1,200}}?)\s+(?:{_VERB})(?:\s+{_OBJECT})?\s*[:,]\s*$")
+_ACCORDING = re.compile(r"\baccording to\s+(?P<subj>[^.!?“”\",]{2,120}?)\s*,\s*$", re.I)
+# reported speech running into a quotation: 'She said the council would "do all it can to put this right".'
+_REPORTED = re.compile(rf"(?:^|[,;]\s+|\band\s+)(?P<subj>(?:[A-Z][\w'’.-]*\s+){{0,4}}?[A-Za-z][\w'’.-]*)\s+(?:{_VERB})\b(?:\s+that)?[^“”\":]{{0,140}}$")
 _AFTER_VERB_FIRST = re.compile(rf"^\s*[,.]?\s*(?:{_VERB})\s+(?P<subj>[^.!?“”\"]{{1,160}})")
 _AFTER_SUBJ_FIRST = re.compile(rf"^\s*[,.]?\s*(?P<subj>[^.!?“”\"]{{1,200}}?),?\s+(?:{_VERB})\s*[.,;:]?\s*$|^\s*[,.]?\s*(?P<subj2>[^.!?“”\",]{{1,80}}?)\s+(?:{_VERB})\b")
 _LINE_INTRO = re.compile(rf"(?P<subj>[^.!?“”\"]{{1,200}}?)\s+(?:{_VERB})\s*:?\s*$")
@@ -207,6 +211,12 @@ def _attribution(text: str, seg: _Seg, paras: list[tuple[int, int]]) -> _Speaker
             if sp:
                 return sp
         m = _AFTER_VERB_FIRST.match(after)
+        if m:
+            sp = _split_subject(m.group("subj"))
+            if sp:
+                return sp
+    if before.strip():
+        m = _ACCORDING.search(before) or _REPORTED.search(before)
         if m:
             sp = _split_subject(m.group("subj"))
             if sp:
