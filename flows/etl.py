@@ -12,8 +12,9 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from cscetl import run as runner
+from cscetl import warehouse as wh
 from cscetl.acquire import Acquired, acquire_all
-from cscetl.outcome import Document, Failure
+from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.paths import default_sources, default_warehouse
 from cscetl.pipeline import process_batch
 from cscetl.sources import Source, load_sources
@@ -24,19 +25,25 @@ def read_sources(sources_file: str) -> list[Source]:
     return load_sources(Path(sources_file))
 
 
+@task(cache_policy=NO_CACHE)
+def known_documents(warehouse: str) -> dict[str, tuple[str, str]]:
+    return wh.known_documents(Path(warehouse))
+
+
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def acquire_batch(batch: list[Source]) -> list[Acquired]:
     return acquire_all(batch)
 
 
 @task(cache_policy=NO_CACHE)
-def process_documents(batch: list[Acquired]) -> list[Document | Failure]:
-    return process_batch(batch)
+def process_documents(batch: list[Acquired], known: dict[str, tuple[str, str]]) -> list[Document | Failure | Unchanged]:
+    return process_batch(batch, known)
 
 
 @task(cache_policy=NO_CACHE)
-def load_batch(warehouse: str, outcomes: list[Document | Failure], run_id: str) -> tuple[int, list[Failure]]:
-    return runner.load_outcomes(Path(warehouse), outcomes, run_id)
+def load_batch(warehouse: str, outcomes: list[Document | Failure | Unchanged], run_id: str,
+               known: dict[str, tuple[str, str]]) -> runner.BatchResult:
+    return runner.load_outcomes(Path(warehouse), outcomes, run_id, known)
 
 
 @task(cache_policy=NO_CACHE)
@@ -45,25 +52,27 @@ def begin(warehouse: str, sources_file: str, total: int) -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def finish(warehouse: str, run_id: str, sources: int, loaded: int, failures: list[Failure]) -> runner.RunSummary:
-    return runner.finish_run(Path(warehouse), run_id, sources, loaded, failures)
+def finish(warehouse: str, run_id: str, sources: int, result: runner.BatchResult) -> runner.RunSummary:
+    return runner.finish_run(Path(warehouse), run_id, sources, result)
 
 
 @flow(name="cscetl-pipeline", log_prints=True)
 def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, batch_size: int = 100) -> runner.RunSummary:
-    """Read the sources, then acquire → parse/clean/extract → load in batches, then build the models."""
+    """Read the sources, then acquire → parse/clean/extract → load in batches, then build the models.
+
+    A document whose bytes and code version match the loaded one is not parsed or loaded again.
+    """
     sources_file = str(Path(sources).resolve()) if sources else str(default_sources())
     warehouse_file = str(Path(warehouse).resolve()) if warehouse else str(default_warehouse())
     entries = read_sources(sources_file)
+    known = known_documents(warehouse_file)
     run_id = begin(warehouse_file, sources_file, len(entries))
-    loaded, failures = 0, []
+    result = runner.BatchResult()
     for i in range(0, len(entries), batch_size):
         acquired = acquire_batch(entries[i : i + batch_size])
-        outcomes = process_documents(acquired)
-        n, failed = load_batch(warehouse_file, outcomes, run_id)
-        loaded += n
-        failures += failed
-    summary = finish(warehouse_file, run_id, len(entries), loaded, failures)
+        outcomes = process_documents(acquired, known)
+        result = result + load_batch(warehouse_file, outcomes, run_id, known)
+    summary = finish(warehouse_file, run_id, len(entries), result)
     get_run_logger().info(summary.render())
     return summary
 

@@ -81,7 +81,7 @@ def test_cli_run_records_failures_and_loads_the_rest(tmp_path, http_root):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
-    assert "documents loaded 3, failed 5" in out
+    assert "documents loaded 3 (new 3, changed 0), unchanged 0, failed 5" in out
     for reason in ("empty file", "binary data", "not a PDF", "file not found", "HTTP 404"):
         assert reason in out
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -130,7 +130,26 @@ def test_rerun_gives_identical_tables(prefect_harness, tmp_path, sample_sources)
     cscetl_pipeline(sources=str(sample_sources), warehouse=str(warehouse))
     first = _table_digest(warehouse)
     summary = cscetl_pipeline(sources=str(sample_sources), warehouse=str(warehouse))
-    assert summary.status == "ok"
+    assert (summary.status, summary.loaded, summary.unchanged, summary.models) == ("ok", 0, 15, [])
+    assert "nothing changed since the last run" in summary.render()
     assert _table_digest(warehouse) == first
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (2,)
+
+
+def test_changed_page_replaces_its_rows(prefect_harness, tmp_path):
+    from flows.etl import cscetl_pipeline
+
+    page = tmp_path / "story.html"
+    page.write_text(PAGE, encoding="utf-8")
+    src = tmp_path / "sources.toml"
+    src.write_text('[[sources]]\npath = "story.html"\n', encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    first = cscetl_pipeline(sources=str(src), warehouse=str(warehouse))
+    assert (first.new, first.changed, first.unchanged) == (1, 0, 0)
+    page.write_text(PAGE.replace("Iris Vance", "Iris Vane-Tempest"), encoding="utf-8")
+    second = cscetl_pipeline(sources=str(src), warehouse=str(warehouse))
+    assert (second.new, second.changed, second.unchanged) == (0, 1, 0)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("SELECT speaker_name FROM quotes").fetchall() == [("Iris Vane-Tempest",)]
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)

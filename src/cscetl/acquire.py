@@ -20,6 +20,7 @@ class Acquired:
     content: bytes | None
     content_type: str | None = None
     error: str | None = None
+    not_modified: bool = False  # the server said 304: same as the version already loaded
 
 
 def read_local(source: Source) -> Acquired:

@@ -33,7 +33,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary = cscetl_pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size)
     print(summary.render())
     print(f"  warehouse: {warehouse}")
-    if entries and summary.loaded == 0:
+    if entries and summary.loaded + summary.unchanged == 0:
         return 1  # every source failed: nothing to show for the run
     return 0
 

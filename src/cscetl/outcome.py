@@ -1,4 +1,4 @@
-"""What processing one source gives: a document ready to load, or a failure with its reason."""
+"""What processing one source gives: a document ready to load, an unchanged one, or a failure with its reason."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,6 +26,7 @@ class Document:
     pages: int | None
     extracted: Extracted = field(default_factory=Extracted)
     removed: list[Removal] = field(default_factory=list)
+    processed_with: str = ""  # code version that produced the rows (see cscetl.version)
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,11 @@ class Failure:
     source: str
     stage: str  # sources, acquire, parse, clean, extract, load
     reason: str
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """Same bytes, same code as the loaded version: nothing to parse or load."""
+
+    doc_id: str
+    source: str

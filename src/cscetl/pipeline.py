@@ -19,11 +19,12 @@ from cscetl.extract.judgements import extract_judgements
 from cscetl.extract.metrics import extract_metrics
 from cscetl.extract.quotes import extract_quotes
 from cscetl.metadata import date_in_name, header_metadata, infer_kind, pdf_published, publisher_from_url
-from cscetl.outcome import Document, Failure
+from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.page import ParsedPage
 from cscetl.parse_html import parse_html
 from cscetl.parse_pdf import PdfError, parse_pdf
 from cscetl.records import DocContext, Extracted, Inspection
+from cscetl.version import code_version
 
 
 class StageError(Exception):
@@ -80,12 +81,21 @@ def extract_all(text: str, ctx: DocContext) -> Extracted:
     return Extracted(inspections, judgements, metrics, quotes)
 
 
-def process(acq: Acquired) -> Document | Failure:
-    """One source through parse, clean and extract. Never raises: a problem becomes a Failure."""
+def process(acq: Acquired, known: dict[str, tuple[str, str]] | None = None) -> Document | Failure | Unchanged:
+    """One source through parse, clean and extract. Never raises: a problem becomes a Failure.
+
+    known maps doc_id → (content_sha256, code version) of what the warehouse holds: the same bytes
+    processed by the same code are not processed again.
+    """
     src = acq.source
     label = src.label
     if acq.content is None:
+        if acq.not_modified:
+            return Unchanged(src.doc_id, label)
         return Failure(src.doc_id, label, "sources" if src.problem else "acquire", acq.error or "no content")
+    sha = hashlib.sha256(acq.content).hexdigest()
+    if known and known.get(src.doc_id) == (sha, code_version()):
+        return Unchanged(src.doc_id, label)
     stage = "parse"
     try:
         name = src.path.name if src.path else (src.url or "")
@@ -129,11 +139,12 @@ def process(acq: Acquired) -> Document | Failure:
         la_code=ctx.la_code,
         la_name=ctx.la_name,
         clean_text=text,
-        content_sha256=hashlib.sha256(acq.content).hexdigest(),
+        content_sha256=sha,
         format=page.format,
         pages=page.pages,
         extracted=extracted,
         removed=removed,
+        processed_with=code_version(),
     )
 
 
@@ -148,5 +159,5 @@ def _drop_lines(text: str, lines: list[str]) -> tuple[str, list[Removal]]:
     return re.sub(r"\n{3,}", "\n\n", text).strip(), removed
 
 
-def process_batch(batch: list[Acquired]) -> list[Document | Failure]:
-    return [process(a) for a in batch]
+def process_batch(batch: list[Acquired], known: dict[str, tuple[str, str]] | None = None) -> list[Document | Failure | Unchanged]:
+    return [process(a, known) for a in batch]

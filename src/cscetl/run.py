@@ -11,8 +11,20 @@ from pathlib import Path
 
 from cscetl import warehouse as wh
 from cscetl.models import run_models
-from cscetl.outcome import Document, Failure
+from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.people import apply_canonical_names
+
+
+@dataclass
+class BatchResult:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    def __add__(self, other: "BatchResult") -> "BatchResult":
+        return BatchResult(self.new + other.new, self.changed + other.changed, self.unchanged + other.unchanged,
+                           self.failures + other.failures)
 
 
 @dataclass
@@ -20,18 +32,24 @@ class RunSummary:
     run_id: str
     status: str
     sources: int
-    loaded: int
+    loaded: int  # new + changed
     failures: list[Failure] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)  # warehouse totals after the run
     models: list[str] = field(default_factory=list)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
 
     def render(self) -> str:
         lines = [
             f"cscetl run {self.run_id}: {self.status}",
-            f"  sources {self.sources}, documents loaded {self.loaded}, failed {len(self.failures)}",
+            f"  sources {self.sources}: documents loaded {self.loaded} (new {self.new}, changed {self.changed}), "
+            f"unchanged {self.unchanged}, failed {len(self.failures)}",
             "  warehouse rows: " + ", ".join(f"{k} {v}" for k, v in self.rows.items()),
-            "  models: " + ", ".join(self.models),
+            "  models: " + (", ".join(self.models) if self.models else "not rebuilt (nothing changed)"),
         ]
+        if self.unchanged and not self.loaded and not self.failures:
+            lines.append("  nothing changed since the last run: no page was parsed and no row rewritten")
         for f in self.failures:
             lines.append(f"  FAILED [{f.stage}] {f.source}: {f.reason}")
         return "\n".join(lines)
@@ -47,32 +65,44 @@ def begin_run(warehouse: Path, sources_file: str, total: int) -> str:
     return run_id
 
 
-def load_outcomes(warehouse: Path, outcomes: list[Document | Failure], run_id: str) -> tuple[int, list[Failure]]:
+def load_outcomes(warehouse: Path, outcomes: list[Document | Failure | Unchanged], run_id: str,
+                  known: dict[str, tuple[str, str]] | None = None) -> BatchResult:
     """Load every document (each in its own transaction) and record every failure."""
-    failures = [o for o in outcomes if isinstance(o, Failure)]
-    loaded = 0
+    result = BatchResult(failures=[o for o in outcomes if isinstance(o, Failure)])
+    result.unchanged = sum(isinstance(o, Unchanged) for o in outcomes)
+    docs = [o for o in outcomes if isinstance(o, Document)]
+    if not docs and not result.failures:
+        return result  # nothing to write: leave the file alone
     con = wh.connect(warehouse)
     try:
-        for doc in (o for o in outcomes if isinstance(o, Document)):
+        for doc in docs:
             try:
                 wh.load_document(con, doc, run_id)
-                loaded += 1
             except Exception as exc:  # one bad row must not lose the rest of the batch
-                failures.append(Failure(doc.doc_id, doc.source_path or doc.source_url, "load", f"{type(exc).__name__}: {exc}"))
-        wh.record_failures(con, failures, run_id)
+                result.failures.append(Failure(doc.doc_id, doc.source_path or doc.source_url, "load", f"{type(exc).__name__}: {exc}"))
+                continue
+            if known and doc.doc_id in known:
+                result.changed += 1
+            else:
+                result.new += 1
+        wh.record_failures(con, result.failures, run_id)
     finally:
         con.close()
-    return loaded, failures
+    return result
 
 
-def finish_run(warehouse: Path, run_id: str, sources: int, loaded: int, failures: list[Failure]) -> RunSummary:
-    """Canonical speaker names, SQL models, and the run's closing row."""
+def finish_run(warehouse: Path, run_id: str, sources: int, result: BatchResult) -> RunSummary:
+    """Canonical speaker names and SQL models (when anything changed), and the run's closing row."""
+    loaded = result.new + result.changed
     con = wh.connect(warehouse)
     try:
-        apply_canonical_names(con)
-        models = run_models(con)
-        counts = wh.finish_run(con, run_id, loaded, len(failures))
+        models: list[str] = []
+        if loaded or not wh.has_models(con):
+            apply_canonical_names(con)
+            models = run_models(con)
+        counts = wh.finish_run(con, run_id, loaded, result.unchanged, len(result.failures))
     finally:
         con.close()
     status = counts.pop("status")
-    return RunSummary(run_id, status, sources, loaded, failures, counts, models)
+    return RunSummary(run_id, status, sources, loaded, result.failures, counts, models,
+                      result.new, result.changed, result.unchanged)

@@ -20,6 +20,8 @@ CREATE TABLE IF NOT EXISTS documents (
     loaded_at TIMESTAMP,
     run_id VARCHAR
 );
+-- added after the first release: older warehouses gain the column in place
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS processed_with VARCHAR;
 COMMENT ON TABLE documents IS 'One row per source document (latest version): metadata, council and the clean text every extractor reads.';
 
 CREATE TABLE IF NOT EXISTS inspections (
@@ -109,6 +111,7 @@ CREATE TABLE IF NOT EXISTS pipeline_runs (
     metrics INTEGER,
     quotes INTEGER
 );
+ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS documents_unchanged INTEGER;
 COMMENT ON TABLE pipeline_runs IS 'One row per pipeline run, with its counts.';
 
 CREATE TABLE IF NOT EXISTS source_errors (

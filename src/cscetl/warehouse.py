@@ -37,10 +37,12 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, run_id: str) ->
         for table in ("documents",) + ROW_TABLES:
             con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
         con.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            """INSERT INTO documents (doc_id, source_url, source_path, kind, publisher, title, author, published_date,
+               la_code, la_name, clean_text, content_sha256, format, pages, loaded_at, run_id, processed_with)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [doc.doc_id, doc.source_url, doc.source_path, doc.kind, doc.publisher, doc.title, doc.author,
              doc.published_date, doc.la_code, doc.la_name, doc.clean_text, doc.content_sha256, doc.format,
-             doc.pages, _now(), run_id],
+             doc.pages, _now(), run_id, doc.processed_with],
         )
         if x.inspections:
             con.executemany(
@@ -91,13 +93,31 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, sources_file: str, to
     )
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, loaded: int, failed: int) -> dict:
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, loaded: int, unchanged: int, failed: int) -> dict:
     """Close the run's row with the warehouse's counts and return them."""
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "inspections", "judgements", "metrics", "quotes")}
-    status = "failed" if loaded == 0 and failed > 0 else ("partial" if failed else "ok")
+    status = "failed" if loaded + unchanged == 0 and failed > 0 else ("partial" if failed else "ok")
     con.execute(
-        """UPDATE pipeline_runs SET finished_at = ?, status = ?, documents_loaded = ?, documents_failed = ?,
-           inspections = ?, judgements = ?, metrics = ?, quotes = ? WHERE run_id = ?""",
-        [_now(), status, loaded, failed, counts["inspections"], counts["judgements"], counts["metrics"], counts["quotes"], run_id],
+        """UPDATE pipeline_runs SET finished_at = ?, status = ?, documents_loaded = ?, documents_unchanged = ?,
+           documents_failed = ?, inspections = ?, judgements = ?, metrics = ?, quotes = ? WHERE run_id = ?""",
+        [_now(), status, loaded, unchanged, failed, counts["inspections"], counts["judgements"], counts["metrics"],
+         counts["quotes"], run_id],
     )
     return {"status": status, **counts}
+
+
+def known_documents(path: Path | str) -> dict[str, tuple[str, str]]:
+    """doc_id → (content_sha256, processed_with) of every loaded document; empty for a new warehouse."""
+    if not Path(path).exists():
+        return {}
+    con = connect(path)
+    try:
+        rows = con.execute("SELECT doc_id, content_sha256, coalesce(processed_with, '') FROM documents").fetchall()
+    finally:
+        con.close()
+    return {d: (sha, ver) for d, sha, ver in rows}
+
+
+def has_models(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the SQL models' views exist yet (a new warehouse needs them built even with no rows)."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'la_inspection_timeline'").fetchone()[0])
