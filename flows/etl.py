@@ -57,15 +57,17 @@ def finish(warehouse: str, run_id: str, sources: int, result: runner.BatchResult
 
 
 @flow(name="cscetl-pipeline", log_prints=True)
-def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, batch_size: int = 100) -> runner.RunSummary:
+def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, batch_size: int = 100,
+                    full_refresh: bool = False) -> runner.RunSummary:
     """Read the sources, then acquire → parse/clean/extract → load in batches, then build the models.
 
-    A document whose bytes and code version match the loaded one is not parsed or loaded again.
+    A document whose bytes and code version match the loaded one is not parsed or loaded again,
+    unless full_refresh is set (the weekly deployment does, so rule changes reach every page).
     """
     sources_file = str(Path(sources).resolve()) if sources else str(default_sources())
     warehouse_file = str(Path(warehouse).resolve()) if warehouse else str(default_warehouse())
     entries = read_sources(sources_file)
-    known = known_documents(warehouse_file)
+    known = {} if full_refresh else known_documents(warehouse_file)
     run_id = begin(warehouse_file, sources_file, len(entries))
     result = runner.BatchResult()
     for i in range(0, len(entries), batch_size):

@@ -30,11 +30,29 @@ def cmd_run(args: argparse.Namespace) -> int:
     _prefect_env(args.verbose)
     from flows.etl import cscetl_pipeline
 
-    summary = cscetl_pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size)
+    summary = cscetl_pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size,
+                              full_refresh=args.full_refresh)
     print(summary.render())
     print(f"  warehouse: {warehouse}")
     if entries and summary.loaded + summary.unchanged == 0:
         return 1  # every source failed: nothing to show for the run
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """A one-process scheduler: needs a Prefect server (`prefect server start`) or Prefect Cloud."""
+    _prefect_env(verbose=True)
+    from prefect.schedules import Cron
+
+    from flows.etl import cscetl_pipeline
+
+    sources = str(Path(args.sources).resolve()) if args.sources else str(default_sources())
+    warehouse = str(Path(args.warehouse).resolve()) if args.warehouse else str(default_warehouse().resolve())
+    cscetl_pipeline.serve(
+        name="cscetl-serve",
+        schedule=Cron(args.cron, timezone=args.timezone),
+        parameters={"sources": sources, "warehouse": warehouse},
+    )
     return 0
 
 
@@ -45,8 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--sources", help="sources.toml (default: the bundled sample pages)")
     run.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
     run.add_argument("--batch-size", type=int, default=100, help="documents per task (default 100)")
+    run.add_argument("--full-refresh", action="store_true", help="re-process every source, changed or not")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
     run.set_defaults(func=cmd_run)
+    serve = sub.add_parser("serve", help="run the pipeline on a schedule in this process (Prefect's flow.serve)")
+    serve.add_argument("--sources", help="sources.toml (default: the bundled sample pages)")
+    serve.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    serve.add_argument("--cron", default="0 6 * * *", help="when to run (default: daily at 06:00)")
+    serve.add_argument("--timezone", default="Europe/London")
+    serve.set_defaults(func=cmd_serve)
     args = ap.parse_args(argv)
     return args.func(args)
 
