@@ -6,6 +6,7 @@ page bytes, and a rerun must re-read the sources anyway.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -13,11 +14,13 @@ from prefect.cache_policies import NO_CACHE
 
 from cscetl import run as runner
 from cscetl import warehouse as wh
-from cscetl.acquire import Acquired, acquire_all
+from cscetl.acquire import Acquired, PreviousFetch, acquire_all
+from cscetl.fetch import FetchSettings
 from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.paths import default_sources, default_warehouse
 from cscetl.pipeline import process_batch
-from cscetl.sources import Source, load_sources
+from cscetl.raw_store import store_for
+from cscetl.sources import Source, load_fetch_settings, load_sources
 
 
 @task(cache_policy=NO_CACHE)
@@ -30,9 +33,25 @@ def known_documents(warehouse: str) -> dict[str, tuple[str, str]]:
     return wh.known_documents(Path(warehouse))
 
 
+@task(cache_policy=NO_CACHE)
+def previous_fetches(warehouse: str) -> dict[str, PreviousFetch]:
+    return wh.previous_fetches(Path(warehouse))
+
+
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def acquire_batch(batch: list[Source]) -> list[Acquired]:
-    return acquire_all(batch)
+def acquire_batch(batch: list[Source], settings: FetchSettings, previous: dict[str, PreviousFetch], warehouse: str) -> list[Acquired]:
+    # the fetcher retries each URL itself; Prefect's retries cover a crash of the whole batch
+    return acquire_all(batch, settings, previous, store_for(warehouse), progress=_progress)
+
+
+def _progress(done: int, total: int) -> None:
+    if total >= 20 and (done == total or done % max(1, total // 10) == 0):
+        print(f"fetched {done}/{total}", flush=True)
+
+
+@task(cache_policy=NO_CACHE)
+def record_fetches(warehouse: str, acquired: list[Acquired], run_id: str) -> int:
+    return runner.record_fetches(Path(warehouse), acquired, run_id)
 
 
 @task(cache_policy=NO_CACHE)
@@ -67,13 +86,21 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
     sources_file = str(Path(sources).resolve()) if sources else str(default_sources())
     warehouse_file = str(Path(warehouse).resolve()) if warehouse else str(default_warehouse())
     entries = read_sources(sources_file)
+    settings = load_fetch_settings(Path(sources_file))
     known = {} if full_refresh else known_documents(warehouse_file)
+    previous = previous_fetches(warehouse_file)
     run_id = begin(warehouse_file, sources_file, len(entries))
     result = runner.BatchResult()
+    started, done = time.monotonic(), 0
     for i in range(0, len(entries), batch_size):
-        acquired = acquire_batch(entries[i : i + batch_size])
+        acquired = acquire_batch(entries[i : i + batch_size], settings, previous, warehouse_file)
+        record_fetches(warehouse_file, acquired, run_id)
         outcomes = process_documents(acquired, known)
         result = result + load_batch(warehouse_file, outcomes, run_id, known)
+        done += len(acquired)
+        if len(entries) > batch_size:
+            rate = done / max(time.monotonic() - started, 1e-9)
+            print(f"documents {done}/{len(entries)} ({rate:.1f}/s)", flush=True)
     summary = finish(warehouse_file, run_id, len(entries), result)
     get_run_logger().info(summary.render())
     return summary

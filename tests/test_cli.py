@@ -42,6 +42,11 @@ def make_sources(tmp_path: Path, base_url: str) -> Path:
     (pages / "latin1.txt").write_bytes("Council news\n\nThe council’s “new” plan was agreed by the cabinet on Tuesday evening.".encode("cp1252"))
     src = tmp_path / "sources.toml"
     src.write_text(f"""
+[fetch]
+allow_private_addresses = true   # the test's server is on 127.0.0.1
+timeout_s = 5.0
+retries = 0
+
 [[sources]]
 path = "pages/good.html"
 
@@ -153,3 +158,38 @@ def test_changed_page_replaces_its_rows(prefect_harness, tmp_path):
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.execute("SELECT speaker_name FROM quotes").fetchall() == [("Iris Vane-Tempest",)]
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+
+
+def test_fetched_sources_use_conditional_get_and_the_raw_store(prefect_harness, tmp_path, http_root):
+    from flows.etl import cscetl_pipeline
+
+    src = tmp_path / "sources.toml"
+    src.write_text(f'[fetch]\nallow_private_addresses = true\n\n[[sources]]\nurl = "{http_root}/story.html"\n', encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    first = cscetl_pipeline(sources=str(src), warehouse=str(warehouse))
+    assert (first.new, first.unchanged) == (1, 0)
+    second = cscetl_pipeline(sources=str(src), warehouse=str(warehouse))
+    assert (second.new, second.changed, second.unchanged) == (0, 0, 1)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    rows = con.execute("SELECT status, not_modified, sha256 FROM fetches ORDER BY fetched_at").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [(200, False), (304, True)]
+    sha = rows[0][2]
+    assert (tmp_path / "raw" / sha[:2] / sha).read_bytes().startswith(b"<html>")
+    assert con.execute("SELECT content_sha256 FROM documents").fetchone() == (sha,)
+
+
+def test_private_addresses_refused_unless_allowed(prefect_harness, tmp_path, http_root):
+    from flows.etl import cscetl_pipeline
+
+    src = tmp_path / "sources.toml"
+    src.write_text(f'[[sources]]\nurl = "{http_root}/story.html"\n', encoding="utf-8")
+    summary = cscetl_pipeline(sources=str(src), warehouse=str(tmp_path / "w.duckdb"))
+    assert summary.status == "failed"
+    assert "loopback" in summary.failures[0].reason and "allow_private_addresses" in summary.failures[0].reason
+
+
+def test_bad_fetch_setting_is_refused_before_the_run(tmp_path, capsys):
+    src = tmp_path / "sources.toml"
+    src.write_text('[fetch]\nper_host_concurency = 4\n\n[[sources]]\npath = "a.html"\n', encoding="utf-8")
+    assert main(["run", "--sources", str(src), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "per_host_concurency" in capsys.readouterr().err

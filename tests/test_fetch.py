@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import itertools
 import json
 import threading
 import time
@@ -543,7 +544,7 @@ def test_per_host_delay_spaces_request_starts(base, settings, state):
                          replace(settings, per_host_concurrency=4, per_host_delay_s=0.2))
     assert all(r.error is None for r in results)
     starts = sorted(state.starts[group])
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert len(gaps) == 3 and min(gaps) >= 0.18, gaps
 
 

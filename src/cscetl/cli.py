@@ -18,12 +18,13 @@ def _prefect_env(verbose: bool) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from cscetl.sources import SourcesError, load_sources
+    from cscetl.sources import SourcesError, load_fetch_settings, load_sources
 
     sources = Path(args.sources) if args.sources else default_sources()
     warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
     try:
         entries = load_sources(sources)  # fail fast, before Prefect starts, on a file that cannot be read
+        load_fetch_settings(sources)
     except SourcesError as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
         return 2

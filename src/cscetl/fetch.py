@@ -580,9 +580,9 @@ class _Fetcher:
             if hop.location is None:
                 return hop
             current, last_status = str(hop.location), hop.status
-        failure = _Failure(f"too many redirects (more than {self._settings.max_redirects})", status=last_status)
-        failure.final_url = current
-        raise failure
+        too_many = _Failure(f"too many redirects (more than {self._settings.max_redirects})", status=last_status)
+        too_many.final_url = current
+        raise too_many
 
     async def _check_address(self, url: httpx.URL) -> None:
         port = url.port or (443 if url.scheme == "https" else 80)

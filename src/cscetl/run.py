@@ -65,6 +65,16 @@ def begin_run(warehouse: Path, sources_file: str, total: int) -> str:
     return run_id
 
 
+def record_fetches(warehouse: Path, acquired: list, run_id: str) -> int:
+    if not any(a.fetch is not None for a in acquired):
+        return 0
+    con = wh.connect(warehouse)
+    try:
+        return wh.record_fetches(con, acquired, run_id)
+    finally:
+        con.close()
+
+
 def load_outcomes(warehouse: Path, outcomes: list[Document | Failure | Unchanged], run_id: str,
                   known: dict[str, tuple[str, str]] | None = None) -> BatchResult:
     """Load every document (each in its own transaction) and record every failure."""

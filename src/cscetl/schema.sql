@@ -123,3 +123,20 @@ CREATE TABLE IF NOT EXISTS source_errors (
     failed_at TIMESTAMP
 );
 COMMENT ON TABLE source_errors IS 'Sources that could not be loaded in a run: which, at what stage, and why.';
+
+CREATE TABLE IF NOT EXISTS fetches (
+    run_id VARCHAR,
+    url VARCHAR,
+    final_url VARCHAR,
+    fetched_at TIMESTAMP,
+    status INTEGER,
+    etag VARCHAR,
+    last_modified VARCHAR,
+    sha256 VARCHAR,
+    bytes BIGINT,
+    not_modified BOOLEAN,
+    error VARCHAR,
+    attempts INTEGER,
+    elapsed_s DOUBLE
+);
+COMMENT ON TABLE fetches IS 'One row per HTTP fetch of a source URL: status, validators for the next conditional GET, the body''s sha256 in the raw store, or the error.';

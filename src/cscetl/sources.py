@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cscetl.fetch import FetchSettings, settings_from_table
+
 KINDS = ("news", "press_release", "ofsted_letter", "ofsted_report", "minutes", "other")
 
 
@@ -86,6 +88,17 @@ def _entry(raw: object, base: Path, index: int) -> Source:
         published=published,
         problem=f"sources[{index}]: " + "; ".join(problems) if problems else None,
     )
+
+
+def load_fetch_settings(sources_file: Path) -> FetchSettings:
+    """The optional [fetch] table of the sources file (politeness, caps, private addresses)."""
+    try:
+        data = tomllib.loads(Path(sources_file).read_text(encoding="utf-8"))
+        return settings_from_table(data.get("fetch"))
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return FetchSettings()  # load_sources reports these
+    except (ValueError, TypeError) as exc:
+        raise SourcesError(f"{sources_file}: {exc}") from None
 
 
 def load_sources(sources_file: Path) -> list[Source]:

@@ -121,3 +121,35 @@ def known_documents(path: Path | str) -> dict[str, tuple[str, str]]:
 def has_models(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the SQL models' views exist yet (a new warehouse needs them built even with no rows)."""
     return bool(con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'la_inspection_timeline'").fetchone()[0])
+
+
+def record_fetches(con: duckdb.DuckDBPyConnection, acquired: list, run_id: str) -> int:
+    """One fetches row per URL fetched in this batch."""
+    rows = []
+    for a in acquired:
+        f = a.fetch
+        if f is None:
+            continue
+        size = len(a.content) if a.content is not None and not f.not_modified else None
+        rows.append([run_id, f.url, f.final_url, f.fetched_at.replace(tzinfo=None), f.status, f.etag, f.last_modified,
+                     a.sha256, size, f.not_modified, f.error, f.attempts, f.elapsed_s])
+    if rows:
+        con.executemany("INSERT INTO fetches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def previous_fetches(path: Path | str) -> dict:
+    """url → PreviousFetch of its latest successful fetch (validators and body sha256)."""
+    from cscetl.acquire import PreviousFetch
+
+    if not Path(path).exists():
+        return {}
+    con = connect(path)
+    try:
+        rows = con.execute(
+            """SELECT url, arg_max(etag, fetched_at), arg_max(last_modified, fetched_at), arg_max(sha256, fetched_at)
+               FROM fetches WHERE error IS NULL AND sha256 IS NOT NULL GROUP BY url"""
+        ).fetchall()
+    finally:
+        con.close()
+    return {url: PreviousFetch(etag, lm, sha) for url, etag, lm, sha in rows}
