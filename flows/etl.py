@@ -49,6 +49,11 @@ def _progress(done: int, total: int) -> None:
         print(f"fetched {done}/{total}", flush=True)
 
 
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def discover_sources(warehouse: str, run_id: str, listings: list[Source], settings: FetchSettings):
+    return runner.discover_sources(Path(warehouse), run_id, listings, settings)
+
+
 @task(cache_policy=NO_CACHE)
 def record_fetches(warehouse: str, acquired: list[Acquired], run_id: str) -> int:
     return runner.record_fetches(Path(warehouse), acquired, run_id)
@@ -91,6 +96,13 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
     previous = previous_fetches(warehouse_file)
     run_id = begin(warehouse_file, sources_file, len(entries))
     result = runner.BatchResult()
+    listings = [s for s in entries if s.listing and not s.problem]
+    new_links = 0
+    if listings:
+        articles, new_links, failed = discover_sources(warehouse_file, run_id, listings, settings)
+        result.failures += failed
+        have = {s.doc_id for s in entries}
+        entries = [s for s in entries if not (s.listing and not s.problem)] + [a for a in articles if a.doc_id not in have]
     started, done = time.monotonic(), 0
     for i in range(0, len(entries), batch_size):
         acquired = acquire_batch(entries[i : i + batch_size], settings, previous, warehouse_file)
@@ -102,8 +114,31 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
             rate = done / max(time.monotonic() - started, 1e-9)
             print(f"documents {done}/{len(entries)} ({rate:.1f}/s)", flush=True)
     summary = finish(warehouse_file, run_id, len(entries), result)
+    summary.new_links = new_links
+    _artifact(summary)
     get_run_logger().info(summary.render())
     return summary
+
+
+def _artifact(summary: runner.RunSummary) -> None:
+    """A markdown summary of the run in Prefect's UI (artifacts need a run context; skip quietly without one)."""
+    try:
+        from prefect.artifacts import create_markdown_artifact
+
+        rows = "\n".join(f"| {k} | {v} |" for k, v in summary.rows.items())
+        failures = "\n".join(f"- [{f.stage}] {f.source}: {f.reason}" for f in summary.failures) or "none"
+        create_markdown_artifact(
+            key="cscetl-run-summary",
+            markdown=(
+                f"# cscetl run {summary.run_id}: {summary.status}\n\n"
+                f"Sources {summary.sources}: new {summary.new}, changed {summary.changed}, unchanged {summary.unchanged}, "
+                f"failed {len(summary.failures)}; new links on listing pages {summary.new_links}.\n\n"
+                f"| table | rows |\n|---|---|\n{rows}\n\n## Failures\n\n{failures}\n"
+            ),
+            description="Documents and rows of this run",
+        )
+    except Exception as exc:  # an artifact is a convenience; never fail a run for it
+        get_run_logger().warning(f"could not create the run artifact: {exc}")
 
 
 if __name__ == "__main__":

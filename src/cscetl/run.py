@@ -12,7 +12,10 @@ from pathlib import Path
 from cscetl import warehouse as wh
 from cscetl.models import run_models
 from cscetl.outcome import Document, Failure, Unchanged
+from cscetl.discover import discover
+from cscetl.fetch import FetchSettings
 from cscetl.people import apply_canonical_names
+from cscetl.sources import Source
 
 
 @dataclass
@@ -39,6 +42,7 @@ class RunSummary:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    new_links: int = 0
 
     def render(self) -> str:
         lines = [
@@ -48,6 +52,8 @@ class RunSummary:
             "  warehouse rows: " + ", ".join(f"{k} {v}" for k, v in self.rows.items()),
             "  models: " + (", ".join(self.models) if self.models else "not rebuilt (nothing changed)"),
         ]
+        if self.new_links:
+            lines.append(f"  listing pages showed {self.new_links} new links")
         if self.unchanged and not self.loaded and not self.failures:
             lines.append("  nothing changed since the last run: no page was parsed and no row rewritten")
         for f in self.failures:
@@ -63,6 +69,19 @@ def begin_run(warehouse: Path, sources_file: str, total: int) -> str:
     finally:
         con.close()
     return run_id
+
+
+def discover_sources(warehouse: Path, run_id: str, listings: list[Source], settings: FetchSettings) -> tuple[list[Source], int, list[Failure]]:
+    """The article sources behind the listing pages, how many links are new, and listings that failed."""
+    articles, found, failed = discover(listings, settings, wh.seen_links(warehouse))
+    failures = [Failure(src.doc_id, src.label, "discover", reason) for src, reason in failed]
+    con = wh.connect(warehouse)
+    try:
+        new_links = wh.record_links(con, found, run_id)
+        wh.record_failures(con, failures, run_id)
+    finally:
+        con.close()
+    return articles, new_links, failures
 
 
 def record_fetches(warehouse: Path, acquired: list, run_id: str) -> int:

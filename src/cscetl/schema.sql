@@ -140,3 +140,14 @@ CREATE TABLE IF NOT EXISTS fetches (
     elapsed_s DOUBLE
 );
 COMMENT ON TABLE fetches IS 'One row per HTTP fetch of a source URL: status, validators for the next conditional GET, the body''s sha256 in the raw store, or the error.';
+
+CREATE TABLE IF NOT EXISTS discovered_links (
+    listing_url VARCHAR,
+    url VARCHAR,
+    first_seen_run VARCHAR,
+    first_seen_at TIMESTAMP,
+    last_seen_run VARCHAR,
+    last_seen_at TIMESTAMP,
+    PRIMARY KEY (listing_url, url)
+);
+COMMENT ON TABLE discovered_links IS 'Every article link a listing page has shown: when it was first and last seen.';

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,11 @@ class Source:
     publisher: str | None = None
     published: date | None = None
     problem: str | None = None  # set when this entry is unusable; the run records it and goes on
+    # A listing page (a tag page, a council's news page) is not loaded itself: the links on it that
+    # match link_pattern become sources, with this entry's kind and publisher.
+    listing: bool = False
+    link_pattern: str | None = None
+    max_links: int = 100
 
     @property
     def source_url(self) -> str:
@@ -77,16 +83,32 @@ def _entry(raw: object, base: Path, index: int) -> Source:
     except ValueError:
         problems.append(f"published {raw.get('published')!r} is not a YYYY-MM-DD date")
         published = None
-    unknown = set(raw) - {"url", "path", "kind", "publisher", "published"}
+    unknown = set(raw) - {"url", "path", "kind", "publisher", "published", "listing", "link_pattern", "max_links"}
     if unknown:
         problems.append(f"unknown keys {sorted(unknown)}")
+    listing = bool(raw.get("listing", False))
+    pattern = raw.get("link_pattern")
+    if listing and not url:
+        problems.append("a listing needs a url")
+    if pattern is not None:
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            problems.append(f"link_pattern is not a valid regular expression: {exc}")
+    max_links = raw.get("max_links", 100)
+    if not isinstance(max_links, int) or isinstance(max_links, bool) or max_links < 1:
+        problems.append(f"max_links must be a positive whole number, not {max_links!r}")
+        max_links = 100
     return Source(
         url=str(url) if url else None,
-        path=path,
+        path=path if not listing else None,
         kind=kind,
         publisher=raw.get("publisher"),
         published=published,
         problem=f"sources[{index}]: " + "; ".join(problems) if problems else None,
+        listing=listing,
+        link_pattern=str(pattern) if pattern is not None else None,
+        max_links=max_links,
     )
 
 

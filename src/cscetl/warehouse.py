@@ -153,3 +153,33 @@ def previous_fetches(path: Path | str) -> dict:
     finally:
         con.close()
     return {url: PreviousFetch(etag, lm, sha) for url, etag, lm, sha in rows}
+
+
+def seen_links(path: Path | str) -> dict[str, list[str]]:
+    """listing URL → every link it has shown, oldest first."""
+    if not Path(path).exists():
+        return {}
+    con = connect(path)
+    try:
+        rows = con.execute("SELECT listing_url, url FROM discovered_links ORDER BY first_seen_at, url").fetchall()
+    finally:
+        con.close()
+    out: dict[str, list[str]] = {}
+    for listing, url in rows:
+        out.setdefault(listing, []).append(url)
+    return out
+
+
+def record_links(con: duckdb.DuckDBPyConnection, found: dict[str, list[str]], run_id: str) -> int:
+    """Remember the links each listing shows now; returns how many were new."""
+    now = _now()
+    before = con.execute("SELECT count(*) FROM discovered_links").fetchone()[0]
+    for listing, links in found.items():
+        for url in links:
+            con.execute(
+                """INSERT INTO discovered_links VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (listing_url, url) DO UPDATE SET last_seen_run = excluded.last_seen_run,
+                   last_seen_at = excluded.last_seen_at""",
+                [listing, url, run_id, now, run_id, now],
+            )
+    return con.execute("SELECT count(*) FROM discovered_links").fetchone()[0] - before
