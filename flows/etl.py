@@ -18,6 +18,7 @@ from cscetl.acquire import Acquired, PreviousFetch, acquire_all
 from cscetl.fetch import FetchSettings
 from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.paths import default_sources, default_warehouse
+from cscetl.publish import building
 from cscetl.pipeline import process_batch
 from cscetl.raw_store import store_for
 from cscetl.sources import Source, load_fetch_settings, load_sources
@@ -89,7 +90,17 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
     unless full_refresh is set (the weekly deployment does, so rule changes reach every page).
     """
     sources_file = str(Path(sources).resolve()) if sources else str(default_sources())
-    warehouse_file = str(Path(warehouse).resolve()) if warehouse else str(default_warehouse())
+    published = Path(warehouse).resolve() if warehouse else default_warehouse().resolve()
+    with building(published) as work:
+        summary = _run(sources_file, str(work), batch_size, full_refresh)
+    summary.warehouse = str(published)
+    get_run_logger().info(summary.render())
+    _artifact(summary)
+    return summary
+
+
+def _run(sources_file: str, warehouse_file: str, batch_size: int, full_refresh: bool) -> runner.RunSummary:
+    """The run itself, writing to the build copy of the warehouse."""
     entries = read_sources(sources_file)
     settings = load_fetch_settings(Path(sources_file))
     known = {} if full_refresh else known_documents(warehouse_file)
@@ -115,8 +126,6 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
             print(f"documents {done}/{len(entries)} ({rate:.1f}/s)", flush=True)
     summary = finish(warehouse_file, run_id, len(entries), result)
     summary.new_links = new_links
-    _artifact(summary)
-    get_run_logger().info(summary.render())
     return summary
 
 

@@ -29,14 +29,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"cscetl: {exc}", file=sys.stderr)
         return 2
     _prefect_env(args.verbose)
+    from cscetl.publish import WarehouseBusy
     from flows.etl import cscetl_pipeline
 
-    summary = cscetl_pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size,
-                              full_refresh=args.full_refresh)
+    try:
+        summary = cscetl_pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size,
+                                  full_refresh=args.full_refresh)
+    except WarehouseBusy as exc:
+        print(f"cscetl: {exc}", file=sys.stderr)
+        return 3
     print(summary.render())
     print(f"  warehouse: {warehouse}")
     if entries and summary.loaded + summary.unchanged == 0:
         return 1  # every source failed: nothing to show for the run
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from cscetl.query import run_query
+
+    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
+    try:
+        print(run_query(warehouse, args.sql, args.format))
+    except FileNotFoundError as exc:
+        print(f"cscetl: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:
+        print(f"cscetl: query failed: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -67,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--full-refresh", action="store_true", help="re-process every source, changed or not")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
     run.set_defaults(func=cmd_run)
+    query = sub.add_parser("query", help="run read-only SQL on the warehouse (works while a run is loading)")
+    query.add_argument("sql")
+    query.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.set_defaults(func=cmd_query)
     serve = sub.add_parser("serve", help="run the pipeline on a schedule in this process (Prefect's flow.serve)")
     serve.add_argument("--sources", help="sources.toml (default: the bundled sample pages)")
     serve.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")

@@ -43,6 +43,7 @@ class RunSummary:
     changed: int = 0
     unchanged: int = 0
     new_links: int = 0
+    warehouse: str = ""
 
     def render(self) -> str:
         lines = [
