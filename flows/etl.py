@@ -77,8 +77,8 @@ def begin(warehouse: str, sources_file: str, total: int) -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def finish(warehouse: str, run_id: str, sources: int, result: runner.BatchResult) -> runner.RunSummary:
-    return runner.finish_run(Path(warehouse), run_id, sources, result)
+def finish(warehouse: str, run_id: str, sources: int, result: runner.BatchResult, current: list[str] | None) -> runner.RunSummary:
+    return runner.finish_run(Path(warehouse), run_id, sources, result, current)
 
 
 @flow(name="cscetl-pipeline", log_prints=True)
@@ -124,7 +124,9 @@ def _run(sources_file: str, warehouse_file: str, batch_size: int, full_refresh: 
         if len(entries) > batch_size:
             rate = done / max(time.monotonic() - started, 1e-9)
             print(f"documents {done}/{len(entries)} ({rate:.1f}/s)", flush=True)
-    summary = finish(warehouse_file, run_id, len(entries), result)
+    # only a run that could read every listing knows which sources are gone
+    listings_ok = not any(f.stage == "discover" for f in result.failures)
+    summary = finish(warehouse_file, run_id, len(entries), result, [s.doc_id for s in entries] if listings_ok else None)
     summary.new_links = new_links
     return summary
 

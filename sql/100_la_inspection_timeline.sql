@@ -13,7 +13,7 @@ WITH ev AS (
            CASE WHEN i.date_precision IN ('day', 'month') THEN strftime(i.start_date, '%Y-%m') END AS ym,
            year(i.start_date) AS yr
     FROM inspections i JOIN documents d USING (doc_id)
-    WHERE i.la_code IS NOT NULL
+    WHERE i.la_code IS NOT NULL AND d.removed_in_run IS NULL  -- a source no longer listed is not current
 ),
 dated AS (
     SELECT DISTINCT la_code, inspection_type, start_date, ym, judgement FROM ev WHERE date_precision = 'day'

@@ -9,7 +9,7 @@ WITH dated AS (
            CASE WHEN m.as_of IS NOT NULL THEN 'as_of' WHEN d.published_date IS NOT NULL THEN 'published' END AS dated_by,
            m.doc_id, m.evidence
     FROM metrics m JOIN documents d USING (doc_id)
-    WHERE m.la_code IS NOT NULL AND NOT coalesce(m.denied, false)
+    WHERE m.la_code IS NOT NULL AND NOT coalesce(m.denied, false) AND d.removed_in_run IS NULL
 )
 SELECT *,
     lag(value) OVER series AS previous_value,

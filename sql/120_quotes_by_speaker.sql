@@ -11,7 +11,7 @@ SELECT
     max(d.published_date) AS last_published,
     arg_max(q.text, coalesce(d.published_date, DATE '1900-01-01')) AS latest_quote
 FROM quotes q JOIN documents d USING (doc_id)
-WHERE q.speaker_name IS NOT NULL
+WHERE q.speaker_name IS NOT NULL AND d.removed_in_run IS NULL
 GROUP BY q.speaker_name
 ORDER BY quotes DESC, q.speaker_name;
 COMMENT ON VIEW quotes_by_speaker IS 'One row per canonical speaker: number of quotes, documents, councils and the latest quote.';

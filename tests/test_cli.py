@@ -193,3 +193,21 @@ def test_bad_fetch_setting_is_refused_before_the_run(tmp_path, capsys):
     src.write_text('[fetch]\nper_host_concurency = 4\n\n[[sources]]\npath = "a.html"\n', encoding="utf-8")
     assert main(["run", "--sources", str(src), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
     assert "per_host_concurency" in capsys.readouterr().err
+
+
+def test_removed_source_is_marked_not_kept_as_current(prefect_harness, tmp_path):
+    from flows.etl import cscetl_pipeline
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.html").write_text(PAGE.replace("Iris Vance", f"Iris Vance{name.upper()}x"), encoding="utf-8")
+    src = tmp_path / "sources.toml"
+    src.write_text('[[sources]]\npath = "a.html"\n[[sources]]\npath = "b.html"\n', encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    cscetl_pipeline(sources=str(src), warehouse=str(warehouse))
+    src.write_text('[[sources]]\npath = "a.html"\n', encoding="utf-8")
+    summary = cscetl_pipeline(sources=str(src), warehouse=str(warehouse))
+    assert summary.removed == 1 and "marked removed" in summary.render()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    rows = dict(con.execute("SELECT regexp_extract(source_url, '[^/]+$'), removed_in_run IS NOT NULL FROM documents").fetchall())
+    assert rows == {"a.html": False, "b.html": True}  # kept, marked
+    assert con.execute("SELECT count(*) FROM quotes_by_speaker").fetchone() == (1,)  # the views leave it out

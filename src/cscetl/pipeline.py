@@ -22,9 +22,12 @@ from cscetl.metadata import date_in_name, header_metadata, infer_kind, pdf_publi
 from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.page import ParsedPage
 from cscetl.parse_html import parse_html
-from cscetl.parse_pdf import PdfError, parse_pdf
+from cscetl.parse_pdf import MAX_PAGES, PdfError, parse_pdf
 from cscetl.records import DocContext, Extracted, Inspection
 from cscetl.version import code_version
+
+
+MAX_PAGE_BYTES = 10 * 1024 * 1024  # HTML and text; PDFs are capped by pages instead
 
 
 class StageError(Exception):
@@ -43,6 +46,9 @@ def parse_bytes(data: bytes, name: str, content_type: str | None, url: str | Non
             return parse_pdf(data)
         except PdfError as exc:
             raise StageError("parse", str(exc)) from None
+    if len(data) > MAX_PAGE_BYTES:
+        # a real article is well under this; a bigger "page" is a dump or an attack, and would take minutes
+        raise StageError("parse", f"{fmt} page is {len(data) / 1e6:.1f} MB, over the {MAX_PAGE_BYTES / 1e6:.0f} MB cap for one page")
     text = decode_bytes(data, content_type)
     if fmt == "html":
         page = parse_html(text, url=url)
@@ -102,6 +108,8 @@ def process(acq: Acquired, known: dict[str, tuple[str, str]] | None = None) -> D
         page = parse_bytes(acq.content, name, acq.content_type, src.url)
         stage = "clean"
         text, removed = clean_text(page.text)
+        if page.pages and page.pages > MAX_PAGES:
+            removed.append(Removal("page_cap", f"pages {MAX_PAGES + 1}-{page.pages} not read (cap {MAX_PAGES} pages)"))
         kind = src.kind or infer_kind(page.text, page.format, src.url)
         header = header_metadata(text, kind)
         text, byline = _drop_lines(text, header.header_lines)

@@ -44,6 +44,7 @@ class RunSummary:
     unchanged: int = 0
     new_links: int = 0
     warehouse: str = ""
+    removed: int = 0  # documents whose source left the sources file (marked, not deleted)
 
     def render(self) -> str:
         lines = [
@@ -53,6 +54,8 @@ class RunSummary:
             "  warehouse rows: " + ", ".join(f"{k} {v}" for k, v in self.rows.items()),
             "  models: " + (", ".join(self.models) if self.models else "not rebuilt (nothing changed)"),
         ]
+        if self.removed:
+            lines.append(f"  {self.removed} documents whose source is no longer listed were marked removed")
         if self.new_links:
             lines.append(f"  listing pages showed {self.new_links} new links")
         if self.unchanged and not self.loaded and not self.failures:
@@ -121,13 +124,17 @@ def load_outcomes(warehouse: Path, outcomes: list[Document | Failure | Unchanged
     return result
 
 
-def finish_run(warehouse: Path, run_id: str, sources: int, result: BatchResult) -> RunSummary:
-    """Canonical speaker names and SQL models (when anything changed), and the run's closing row."""
+def finish_run(warehouse: Path, run_id: str, sources: int, result: BatchResult, current: list[str] | None = None) -> RunSummary:
+    """Removed sources marked, canonical speaker names and SQL models (when anything changed), and the run's closing row.
+
+    current: the doc_ids of every source of this run (None: do not mark removals).
+    """
     loaded = result.new + result.changed
     con = wh.connect(warehouse)
     try:
+        removed = wh.mark_removed(con, current, run_id) if current is not None else 0
         models: list[str] = []
-        if loaded or not wh.has_models(con):
+        if loaded or removed or not wh.has_models(con):
             apply_canonical_names(con)
             models = run_models(con)
         counts = wh.finish_run(con, run_id, loaded, result.unchanged, len(result.failures))
@@ -135,4 +142,4 @@ def finish_run(warehouse: Path, run_id: str, sources: int, result: BatchResult) 
         con.close()
     status = counts.pop("status")
     return RunSummary(run_id, status, sources, loaded, result.failures, counts, models,
-                      result.new, result.changed, result.unchanged)
+                      result.new, result.changed, result.unchanged, removed=removed)

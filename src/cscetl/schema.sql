@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 -- added after the first release: older warehouses gain the column in place
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS processed_with VARCHAR;
+-- a source no longer in the sources file: its rows stay, marked, and views leave them out
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS removed_in_run VARCHAR;
 COMMENT ON TABLE documents IS 'One row per source document (latest version): metadata, council and the clean text every extractor reads.';
 
 CREATE TABLE IF NOT EXISTS inspections (

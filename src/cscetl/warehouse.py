@@ -183,3 +183,16 @@ def record_links(con: duckdb.DuckDBPyConnection, found: dict[str, list[str]], ru
                 [listing, url, run_id, now, run_id, now],
             )
     return con.execute("SELECT count(*) FROM discovered_links").fetchone()[0] - before
+
+
+def mark_removed(con: duckdb.DuckDBPyConnection, current: list[str], run_id: str) -> int:
+    """Mark documents whose source is gone from the sources file; un-mark any that came back."""
+    con.execute("CREATE OR REPLACE TEMP TABLE current_sources (doc_id VARCHAR)")
+    if current:
+        con.executemany("INSERT INTO current_sources VALUES (?)", [[d] for d in current])
+    con.execute("UPDATE documents SET removed_in_run = NULL WHERE removed_in_run IS NOT NULL AND doc_id IN (SELECT doc_id FROM current_sources)")
+    marked = con.execute(
+        "UPDATE documents SET removed_in_run = ? WHERE removed_in_run IS NULL AND doc_id NOT IN (SELECT doc_id FROM current_sources) RETURNING doc_id",
+        [run_id],
+    ).fetchall()
+    return len(marked)
