@@ -74,3 +74,21 @@ def test_long_pdf_is_cut_at_the_page_cap_and_says_so(tmp_path, monkeypatch):
 def test_missing_file(tmp_path):
     out = process(read_local(Source(url=None, path=tmp_path / "nope.html")))
     assert isinstance(out, Failure) and "file not found" in out.reason
+
+
+def test_a_document_over_its_time_budget_is_skipped_with_a_reason(tmp_path, monkeypatch):
+    import time
+
+    import cscetl.pipeline as pipeline
+
+    def slow_parse(*args, **kwargs):
+        time.sleep(5)
+
+    monkeypatch.setattr(pipeline, "PROCESS_SECONDS", 0.3)
+    monkeypatch.setattr(pipeline, "parse_bytes", slow_parse)
+    path = tmp_path / "slow.html"
+    path.write_bytes(html(PARA))
+    began = time.monotonic()
+    out = process(read_local(Source(url=None, path=path)))
+    assert time.monotonic() - began < 2
+    assert isinstance(out, Failure) and out.stage == "parse" and "took longer than 0.3 s" in out.reason

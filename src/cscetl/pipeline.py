@@ -24,6 +24,7 @@ from cscetl.page import ParsedPage
 from cscetl.parse_html import parse_html
 from cscetl.parse_pdf import MAX_PAGES, PdfError, parse_pdf
 from cscetl.records import DocContext, Extracted, Inspection
+from cscetl.timelimit import TimeLimitExceeded, time_limit
 from cscetl.version import code_version
 
 
@@ -87,7 +88,19 @@ def extract_all(text: str, ctx: DocContext) -> Extracted:
     return Extracted(inspections, judgements, metrics, quotes)
 
 
+PROCESS_SECONDS = 120.0  # budget for one document's parse, clean and extract
+
+
 def process(acq: Acquired, known: dict[str, tuple[str, str]] | None = None) -> Document | Failure | Unchanged:
+    """process_one within the per-document time budget."""
+    try:
+        with time_limit(PROCESS_SECONDS):
+            return process_one(acq, known)
+    except TimeLimitExceeded as exc:
+        return Failure(acq.source.doc_id, acq.source.label, "parse", f"document {exc}; skipped")
+
+
+def process_one(acq: Acquired, known: dict[str, tuple[str, str]] | None = None) -> Document | Failure | Unchanged:
     """One source through parse, clean and extract. Never raises: a problem becomes a Failure.
 
     known maps doc_id → (content_sha256, code version) of what the warehouse holds: the same bytes
@@ -133,6 +146,8 @@ def process(acq: Acquired, known: dict[str, tuple[str, str]] | None = None) -> D
         extracted = extract_all(text, ctx)
     except StageError as exc:
         return Failure(src.doc_id, label, exc.stage, exc.reason)
+    except TimeLimitExceeded:
+        raise
     except Exception as exc:  # a bug or a pathological page must not stop the run; record it
         return Failure(src.doc_id, label, stage, f"{type(exc).__name__}: {exc}")
     return Document(
