@@ -108,12 +108,19 @@ def load_outcomes(warehouse: Path, outcomes: list[Document | Failure | Unchanged
         return result  # nothing to write: leave the file alone
     con = wh.connect(warehouse)
     try:
-        for doc in docs:
-            try:
-                wh.load_document(con, doc, run_id)
-            except Exception as exc:  # one bad row must not lose the rest of the batch
-                result.failures.append(Failure(doc.doc_id, doc.source_path or doc.source_url, "load", f"{type(exc).__name__}: {exc}"))
-                continue
+        try:
+            wh.load_documents(con, docs, run_id)
+            loaded = docs
+        except Exception:
+            # something in the batch is unloadable: load one by one to keep the rest and name the culprit
+            loaded = []
+            for doc in docs:
+                try:
+                    wh.load_document(con, doc, run_id)
+                    loaded.append(doc)
+                except Exception as exc:
+                    result.failures.append(Failure(doc.doc_id, doc.source_path or doc.source_url, "load", f"{type(exc).__name__}: {exc}"))
+        for doc in loaded:
             if known and doc.doc_id in known:
                 result.changed += 1
             else:

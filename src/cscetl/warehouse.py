@@ -31,47 +31,74 @@ def quote_id(doc_id: str, char_start: int) -> str:
 
 def load_document(con: duckdb.DuckDBPyConnection, doc: Document, run_id: str) -> None:
     """Replace every row of this document in one transaction: all of its rows change, or none."""
+    load_documents(con, [doc], run_id)
+
+
+# Column order of each table as loaded, and how a document fills it (one list per table, Arrow-built).
+_DOC_COLUMNS = ["doc_id", "source_url", "source_path", "kind", "publisher", "title", "author", "published_date",
+                "la_code", "la_name", "clean_text", "content_sha256", "format", "pages", "loaded_at", "run_id",
+                "processed_with"]
+_ROW_COLUMNS = {
+    "inspections": ["doc_id", "la_code", "la_name", "inspection_type", "start_date", "end_date", "date_precision",
+                    "ordinal", "judgement", "evidence", "char_start", "char_end"],
+    "judgements": ["doc_id", "la_code", "la_name", "inspection_type", "start_date", "area", "grade", "evidence"],
+    "metrics": ["doc_id", "la_code", "la_name", "metric", "value", "unit", "measure", "as_of", "date_precision",
+                "evidence", "char_start", "char_end", "denied"],
+    "quotes": ["quote_id", "doc_id", "la_code", "la_name", "speaker_name", "speaker_role", "speaker_org", "text",
+               "char_start", "char_end", "speaker_as_written"],
+    "removed_text": ["doc_id", "rule", "text"],
+}
+
+
+def _rows_of(doc: Document, now, run_id: str) -> dict[str, list[tuple]]:
     x = doc.extracted
+    return {
+        "documents": [(doc.doc_id, doc.source_url, doc.source_path, doc.kind, doc.publisher, doc.title, doc.author,
+                       doc.published_date, doc.la_code, doc.la_name, doc.clean_text, doc.content_sha256, doc.format,
+                       doc.pages, now, run_id, doc.processed_with)],
+        "inspections": [(doc.doc_id, r.la_code, r.la_name, r.inspection_type, r.start_date, r.end_date, r.date_precision,
+                         r.ordinal, r.judgement, r.evidence, r.char_start, r.char_end) for r in x.inspections],
+        "judgements": [(doc.doc_id, r.la_code, r.la_name, r.inspection_type, r.start_date, r.area, r.grade, r.evidence)
+                       for r in x.judgements],
+        "metrics": [(doc.doc_id, r.la_code, r.la_name, r.metric, r.value, r.unit, r.measure, r.as_of, r.date_precision,
+                     r.evidence, r.char_start, r.char_end, r.denied) for r in x.metrics],
+        "quotes": [(quote_id(doc.doc_id, r.char_start), doc.doc_id, r.la_code, r.la_name, r.speaker_name, r.speaker_role,
+                    r.speaker_org, r.text, r.char_start, r.char_end, r.speaker_name) for r in x.quotes],
+        "removed_text": [(doc.doc_id, r.rule, r.text) for r in doc.removed],
+    }
+
+
+def load_documents(con: duckdb.DuckDBPyConnection, docs: list[Document], run_id: str) -> None:
+    """Replace the rows of a batch of documents in one transaction, inserting through Arrow.
+
+    Row by row (executemany) DuckDB takes ~2.4k rows/s; from Arrow it takes millions, which is the
+    difference between minutes and a second at 10,000 documents.
+    """
+    import pyarrow as pa
+
+    if not docs:
+        return
+    now = _now()
+    columns = {"documents": _DOC_COLUMNS, **_ROW_COLUMNS}
+    rows: dict[str, list[tuple]] = {t: [] for t in columns}
+    for doc in docs:
+        for table, r in _rows_of(doc, now, run_id).items():
+            rows[table].extend(r)
     con.execute("BEGIN TRANSACTION")
     try:
+        ids = pa.table({"doc_id": [d.doc_id for d in docs]})
+        con.register("batch_ids", ids)
         for table in ("documents",) + ROW_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
-        con.execute(
-            """INSERT INTO documents (doc_id, source_url, source_path, kind, publisher, title, author, published_date,
-               la_code, la_name, clean_text, content_sha256, format, pages, loaded_at, run_id, processed_with)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [doc.doc_id, doc.source_url, doc.source_path, doc.kind, doc.publisher, doc.title, doc.author,
-             doc.published_date, doc.la_code, doc.la_name, doc.clean_text, doc.content_sha256, doc.format,
-             doc.pages, _now(), run_id, doc.processed_with],
-        )
-        if x.inspections:
-            con.executemany(
-                "INSERT INTO inspections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [[doc.doc_id, r.la_code, r.la_name, r.inspection_type, r.start_date, r.end_date, r.date_precision,
-                  r.ordinal, r.judgement, r.evidence, r.char_start, r.char_end] for r in x.inspections],
-            )
-        if x.judgements:
-            con.executemany(
-                "INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [[doc.doc_id, r.la_code, r.la_name, r.inspection_type, r.start_date, r.area, r.grade, r.evidence]
-                 for r in x.judgements],
-            )
-        if x.metrics:
-            con.executemany(
-                "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [[doc.doc_id, r.la_code, r.la_name, r.metric, r.value, r.unit, r.measure, r.as_of, r.date_precision,
-                  r.evidence, r.char_start, r.char_end, r.denied] for r in x.metrics],
-            )
-        if x.quotes:
-            con.executemany(
-                "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [[quote_id(doc.doc_id, r.char_start), doc.doc_id, r.la_code, r.la_name, r.speaker_name,
-                  r.speaker_role, r.speaker_org, r.text, r.char_start, r.char_end, r.speaker_name] for r in x.quotes],
-            )
-        if doc.removed:
-            con.executemany(
-                "INSERT INTO removed_text VALUES (?, ?, ?)", [[doc.doc_id, r.rule, r.text] for r in doc.removed]
-            )
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
+        for table, cols in columns.items():
+            if not rows[table]:
+                continue
+            schema = con.execute(f"SELECT {', '.join(cols)} FROM {table} LIMIT 0").arrow().schema
+            data = pa.Table.from_pylist([dict(zip(cols, r)) for r in rows[table]], schema=schema)
+            con.register("batch_rows", data)
+            con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM batch_rows")
+            con.unregister("batch_rows")
+        con.unregister("batch_ids")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
