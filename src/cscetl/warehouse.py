@@ -93,7 +93,7 @@ def load_documents(con: duckdb.DuckDBPyConnection, docs: list[Document], run_id:
         for table, cols in columns.items():
             if not rows[table]:
                 continue
-            schema = con.execute(f"SELECT {', '.join(cols)} FROM {table} LIMIT 0").to_arrow_table().schema
+            schema = con.sql(f"SELECT {', '.join(cols)} FROM {table} LIMIT 0").to_arrow_table().schema
             data = pa.Table.from_pylist([dict(zip(cols, r)) for r in rows[table]], schema=schema)
             con.register("batch_rows", data)
             con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM batch_rows")
