@@ -6,6 +6,7 @@ page bytes, and a rerun must re-read the sources anyway.
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -61,8 +62,8 @@ def record_fetches(warehouse: str, acquired: list[Acquired], run_id: str) -> int
 
 
 @task(cache_policy=NO_CACHE)
-def process_documents(batch: list[Acquired], known: dict[str, tuple[str, str]]) -> list[Document | Failure | Unchanged]:
-    return process_batch(batch, known)
+def process_documents(batch: list[Acquired], known: dict[str, tuple[str, str]], workers: int) -> list[Document | Failure | Unchanged]:
+    return process_batch(batch, known, workers)
 
 
 @task(cache_policy=NO_CACHE)
@@ -83,7 +84,7 @@ def finish(warehouse: str, run_id: str, sources: int, result: runner.BatchResult
 
 @flow(name="cscetl-pipeline", log_prints=True)
 def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, batch_size: int = 100,
-                    full_refresh: bool = False) -> runner.RunSummary:
+                    full_refresh: bool = False, workers: int = 0) -> runner.RunSummary:
     """Read the sources, then acquire → parse/clean/extract → load in batches, then build the models.
 
     A document whose bytes and code version match the loaded one is not parsed or loaded again,
@@ -91,15 +92,16 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
     """
     sources_file = str(Path(sources).resolve()) if sources else str(default_sources())
     published = Path(warehouse).resolve() if warehouse else default_warehouse().resolve()
+    workers = workers or os.cpu_count() or 1  # 0: every core
     with building(published) as work:
-        summary = _run(sources_file, str(work), batch_size, full_refresh)
+        summary = _run(sources_file, str(work), batch_size, full_refresh, workers)
     summary.warehouse = str(published)
     get_run_logger().info(summary.render())
     _artifact(summary)
     return summary
 
 
-def _run(sources_file: str, warehouse_file: str, batch_size: int, full_refresh: bool) -> runner.RunSummary:
+def _run(sources_file: str, warehouse_file: str, batch_size: int, full_refresh: bool, workers: int) -> runner.RunSummary:
     """The run itself, writing to the build copy of the warehouse."""
     entries = read_sources(sources_file)
     settings = load_fetch_settings(Path(sources_file))
@@ -118,7 +120,7 @@ def _run(sources_file: str, warehouse_file: str, batch_size: int, full_refresh: 
     for i in range(0, len(entries), batch_size):
         acquired = acquire_batch(entries[i : i + batch_size], settings, previous, warehouse_file)
         record_fetches(warehouse_file, acquired, run_id)
-        outcomes = process_documents(acquired, known)
+        outcomes = process_documents(acquired, known, workers)
         result = result + load_batch(warehouse_file, outcomes, run_id, known)
         done += len(acquired)
         if len(entries) > batch_size:

@@ -34,7 +34,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         summary = cscetl_pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size,
-                                  full_refresh=args.full_refresh)
+                                  full_refresh=args.full_refresh, workers=args.workers)
     except WarehouseBusy as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
         return 3
@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
     run.add_argument("--batch-size", type=int, default=100, help="documents per task (default 100)")
     run.add_argument("--full-refresh", action="store_true", help="re-process every source, changed or not")
+    run.add_argument("--workers", type=int, default=0, help="processes for parse/clean/extract (default: every core; 1: in-process)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
     run.set_defaults(func=cmd_run)
     query = sub.add_parser("query", help="run read-only SQL on the warehouse (works while a run is loading)")

@@ -5,7 +5,10 @@ source → bytes (acquire) → parsed page (parse) → clean text (clean) → ro
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 
@@ -182,5 +185,43 @@ def _drop_lines(text: str, lines: list[str]) -> tuple[str, list[Removal]]:
     return re.sub(r"\n{3,}", "\n\n", text).strip(), removed
 
 
-def process_batch(batch: list[Acquired], known: dict[str, tuple[str, str]] | None = None) -> list[Document | Failure | Unchanged]:
-    return [process(a, known) for a in batch]
+_POOL: ProcessPoolExecutor | None = None
+_POOL_WORKERS = 0
+MIN_PARALLEL = 16  # below this a batch is quicker in-process than shipped to workers
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per process, reused across batches (starting workers costs about a second)."""
+    global _POOL, _POOL_WORKERS
+    if _POOL is None or _POOL_WORKERS != workers:
+        if _POOL is not None:
+            _POOL.shutdown(cancel_futures=True)
+        # forkserver, not fork: Prefect's threads may hold locks that a forked child would inherit
+        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+        _POOL_WORKERS = workers
+    return _POOL
+
+
+def _process_chunk(chunk: list[Acquired], known: dict[str, tuple[str, str]]) -> list[Document | Failure | Unchanged]:
+    return [process(a, known) for a in chunk]
+
+
+def process_batch(batch: list[Acquired], known: dict[str, tuple[str, str]] | None = None,
+                  workers: int = 1) -> list[Document | Failure | Unchanged]:
+    """Parse, clean and extract a batch; across `workers` processes when it is worth it.
+
+    Extraction is pure CPU work in Python, so threads would not help; processes use every core.
+    """
+    known = known or {}
+    if workers <= 1 or len(batch) < MIN_PARALLEL:
+        return _process_chunk(batch, known)
+    mine = {a.source.doc_id: known[a.source.doc_id] for a in batch if a.source.doc_id in known}
+    size = max(1, len(batch) // (workers * 4))
+    chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
+    try:
+        futures = [_pool(workers).submit(_process_chunk, c, mine) for c in chunks]
+        return [row for f in futures for row in f.result()]
+    except BrokenProcessPool:
+        global _POOL
+        _POOL = None  # a worker died (out of memory, killed): finish this batch in-process
+        return _process_chunk(batch, known)
