@@ -52,13 +52,47 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
     try:
-        print(run_query(warehouse, args.sql, args.format))
+        print(run_query(warehouse, args.sql, args.format).rstrip("\r\n"))
     except FileNotFoundError as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
         return 2
     except duckdb.Error as exc:
         print(f"cscetl: query failed: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from cscetl.export import export
+
+    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
+    try:
+        for path in export(warehouse, args.format, args.out):
+            print(path)
+    except FileNotFoundError as exc:
+        print(f"cscetl: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from cscetl.export import data_dictionary, relations
+    from cscetl.query import open_read_only
+
+    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
+    try:
+        if args.markdown:
+            print(data_dictionary(warehouse))
+            return 0
+        con = open_read_only(warehouse)
+        try:
+            for name, kind, comment in relations(con):
+                print(f"{name:28} {kind:5}  {comment or ''}")
+        finally:
+            con.close()
+    except FileNotFoundError as exc:
+        print(f"cscetl: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -95,6 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.set_defaults(func=cmd_query)
+    exp = sub.add_parser("export", help="write every table and view as csv, parquet or xlsx")
+    exp.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    exp.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="csv")
+    exp.add_argument("--out", required=True, help="folder to write to")
+    exp.set_defaults(func=cmd_export)
+    schema = sub.add_parser("schema", help="list every table and view with what one row is")
+    schema.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    schema.add_argument("--markdown", action="store_true", help="the full data dictionary, columns included")
+    schema.set_defaults(func=cmd_schema)
     serve = sub.add_parser("serve", help="run the pipeline on a schedule in this process (Prefect's flow.serve)")
     serve.add_argument("--sources", help="sources.toml (default: the bundled sample pages)")
     serve.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
