@@ -49,7 +49,8 @@ def main() -> int:
         print(__doc__)
         return 2
     ensure_env()
-    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120")
     if what == "run":
         return subprocess.run([str(BIN / "cscetl"), "run", *sys.argv[2:]], cwd=ROOT, env=env).returncode
     if what == "test":

@@ -13,6 +13,8 @@ def _prefect_env(verbose: bool) -> None:
     # Offline machines: no analytics calls; quiet task logs unless asked for.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # the ephemeral server's default 20 s start-up budget is too short on a busy 2-core machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
@@ -96,6 +98,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from cscetl.dashboard import serve
+
+    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
+    server = serve(warehouse, args.host, args.port)
+    print(f"cscetl dashboard on http://{args.host}:{server.server_address[1]}/ (reading {warehouse}; Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """A one-process scheduler: needs a Prefect server (`prefect server start`) or Prefect Cloud."""
     _prefect_env(verbose=True)
@@ -138,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     schema.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
     schema.add_argument("--markdown", action="store_true", help="the full data dictionary, columns included")
     schema.set_defaults(func=cmd_schema)
+    dash = sub.add_parser("dashboard", help="serve the dashboard (national page, council pages, quote search)")
+    dash.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    dash.add_argument("--host", default="127.0.0.1")
+    dash.add_argument("--port", type=int, default=8050)
+    dash.set_defaults(func=cmd_dashboard)
     serve = sub.add_parser("serve", help="run the pipeline on a schedule in this process (Prefect's flow.serve)")
     serve.add_argument("--sources", help="sources.toml (default: the bundled sample pages)")
     serve.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
