@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cscetl import warehouse as wh
 from cscetl.models import run_models
+from cscetl.official import load_official
 from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.discover import discover
 from cscetl.fetch import FetchSettings
@@ -143,6 +144,7 @@ def finish_run(warehouse: Path, run_id: str, sources: int, result: BatchResult, 
         models: list[str] = []
         if loaded or removed or not wh.has_models(con):
             apply_canonical_names(con)
+            load_official(con)  # the official statistics the comparison and quality models read
             models = run_models(con)
         counts = wh.finish_run(con, run_id, loaded, result.unchanged, len(result.failures))
     finally:
