@@ -1,4 +1,4 @@
--- la_inspection_timeline: one row per council and Ofsted event, merged across every document
+-- la_inspection_timeline (a mart, materialised after every load so it answers in milliseconds): one row per council and Ofsted event, merged across every document
 -- that reports it.
 --   * Mentions match on council, type and start month.
 --   * A month-only mention of a graded inspection or JTAI ("rated inadequate in August 2016")
@@ -7,7 +7,7 @@
 --   * A year-only mention ("rated inadequate in 2016") joins the one event of that council, type
 --     and year when there is exactly one, else stands alone.
 --   * An undated monitoring visit with an ordinal joins the dated visit with that ordinal.
-CREATE OR REPLACE VIEW la_inspection_timeline AS
+CREATE OR REPLACE TABLE la_inspection_timeline AS
 WITH ev AS (
     SELECT i.*, d.published_date,
            CASE WHEN i.date_precision IN ('day', 'month') THEN strftime(i.start_date, '%Y-%m') END AS ym,
@@ -68,4 +68,4 @@ SELECT
 FROM keyed
 GROUP BY la_code, inspection_type, event_key
 ORDER BY la_code, start_date NULLS LAST, inspection_type;
-COMMENT ON VIEW la_inspection_timeline IS 'One row per council and Ofsted event, merged across the documents that report it, with judgement and source count.';
+COMMENT ON TABLE la_inspection_timeline IS 'One row per council and Ofsted event, merged across the documents that report it, with judgement and source count.';

@@ -1,8 +1,8 @@
--- metric_trends: one row per council, metric and stated figure, in date order, with the previous
+-- metric_trends (a mart, materialised after every load): one row per council, metric and stated figure, in date order, with the previous
 -- figure of the same series and the change. A series is (council, metric, unit, measure). A figure
 -- is dated by its own as_of, else by its document's publication date. Figures the text itself
 -- denies are left out.
-CREATE OR REPLACE VIEW metric_trends AS
+CREATE OR REPLACE TABLE metric_trends AS
 WITH dated AS (
     SELECT m.la_code, m.la_name, m.metric, m.unit, m.measure, m.value,
            coalesce(m.as_of, d.published_date) AS period,
@@ -18,4 +18,4 @@ SELECT *,
 FROM dated
 WINDOW series AS (PARTITION BY la_code, metric, unit, measure ORDER BY period NULLS FIRST, value)
 ORDER BY la_code, metric, period NULLS FIRST;
-COMMENT ON VIEW metric_trends IS 'Per council and metric: each stated figure over time with the previous figure and the change.';
+COMMENT ON TABLE metric_trends IS 'Per council and metric: each stated figure over time with the previous figure and the change.';

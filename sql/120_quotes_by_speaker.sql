@@ -1,5 +1,5 @@
--- quotes_by_speaker: one row per canonical speaker, with how often and where they were quoted.
-CREATE OR REPLACE VIEW quotes_by_speaker AS
+-- quotes_by_speaker (a mart, materialised after every load): one row per canonical speaker, with how often and where they were quoted.
+CREATE OR REPLACE TABLE quotes_by_speaker AS
 SELECT
     q.speaker_name,
     mode(q.speaker_role) AS speaker_role,
@@ -14,4 +14,4 @@ FROM quotes q JOIN documents d USING (doc_id)
 WHERE q.speaker_name IS NOT NULL AND d.removed_in_run IS NULL
 GROUP BY q.speaker_name
 ORDER BY quotes DESC, q.speaker_name;
-COMMENT ON VIEW quotes_by_speaker IS 'One row per canonical speaker: number of quotes, documents, councils and the latest quote.';
+COMMENT ON TABLE quotes_by_speaker IS 'One row per canonical speaker: number of quotes, documents, councils and the latest quote.';

@@ -147,7 +147,7 @@ def known_documents(path: Path | str) -> dict[str, tuple[str, str]]:
 
 def has_models(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the SQL models' views exist yet (a new warehouse needs them built even with no rows)."""
-    return bool(con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'la_inspection_timeline'").fetchone()[0])
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'la_inspection_timeline'").fetchone()[0])
 
 
 def record_fetches(con: duckdb.DuckDBPyConnection, acquired: list, run_id: str) -> int:
