@@ -46,9 +46,11 @@ def soak(kills: int, sources: Path, workdir: Path, seed: int = 7) -> dict:
     reference = digest(pub)[2]
     survived = bad = 0
     for _ in range(kills):
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # its own process group, so the kill takes the run's ephemeral Prefect server with it (a lone
+        # SIGKILL of the CLI leaves that server behind as an orphan, a Prefect limitation)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(rng.uniform(0.1, full * 1.1))  # anywhere from start-up to publishing
-        proc.send_signal(signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         unfinished, orphans, tables = digest(pub)
         # rows are re-created by every full refresh, so compare counts (hashes include run ids and times)
