@@ -16,10 +16,13 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
-def site(sample_run):
-    server = serve(sample_run[1], port=0)
+def site(sample_run, tmp_path_factory):
+    # a copy: the browser test runs the pipeline into it, and other modules read the session's warehouse
+    warehouse = tmp_path_factory.mktemp("dash") / "w.duckdb"
+    shutil.copyfile(sample_run[1], warehouse)
+    server = serve(warehouse, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", sample_run[1]
+    yield f"http://127.0.0.1:{server.server_address[1]}", warehouse
     server.shutdown()
 
 
