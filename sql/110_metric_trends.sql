@@ -7,7 +7,7 @@ WITH dated AS (
     SELECT m.la_code, m.la_name, m.metric, m.unit, m.measure, m.value,
            coalesce(m.as_of, d.published_date) AS period,
            CASE WHEN m.as_of IS NOT NULL THEN 'as_of' WHEN d.published_date IS NOT NULL THEN 'published' END AS dated_by,
-           m.doc_id, m.evidence
+           m.doc_id  -- the evidence sentence is one join away (metrics); leaving it out keeps the mart small
     FROM metrics m JOIN documents d USING (doc_id)
     WHERE m.la_code IS NOT NULL AND NOT coalesce(m.denied, false) AND d.removed_in_run IS NULL
 )
