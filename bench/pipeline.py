@@ -217,7 +217,7 @@ def install_timers() -> None:
                 el = time.perf_counter() - T.progress_t0
                 # not print(): the flow's log_prints sends print() to Prefect's logger
                 sys.__stderr__.write(f"  [bench] {T.progress_done}/{T.progress_total} documents, {el:.0f}s, "
-                                     f"load average {os.getloadavg()[0]:.1f}\n")
+                                     f"load average {os.getloadavg()[0]:.1f}, RSS {current_rss_mb():.0f} MB (peak {rss_mb():.0f})\n")
                 sys.__stderr__.flush()
 
     runner.load_outcomes = load_with_progress
@@ -244,6 +244,13 @@ def install_timers() -> None:
 
 
 # ------------------------------------------------------------------------------------------ helpers
+
+def current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
@@ -470,7 +477,7 @@ def main() -> None:
     print(f"clean + extract: {clean_extract:.2f}s for {docs_processed} documents = {extract_dps:.0f} documents/s per core "
           f"({docs_processed / max(ce_cpu, 1e-9):.0f}/s by CPU time) "
           f"(mean clean text {avg_text / 1000:.1f} K characters; parse alone {docs_processed / max(st.get('parse', 0), 1e-9):.0f} documents/s)")
-    print(f"warehouse: {size:.1f} MB")
+    print(f"warehouse: {size:.1f} MB; this process after the first run: RSS {current_rss_mb():.0f} MB, peak {rss_mb():.0f} MB")
 
     rerun_s = -1.0
     to_first_rerun = None
@@ -480,6 +487,7 @@ def main() -> None:
         to_first_rerun = rst["_to_first_task"]
         print(f"rerun summary: {rsummary.status}, loaded {rsummary.loaded}, unchanged {rsummary.unchanged}, failed {len(rsummary.failures)}")
         report("rerun (nothing changed)", args.n, rst)
+        print(f"this process after the rerun: RSS {current_rss_mb():.0f} MB, peak {rss_mb():.0f} MB")
     first_gap = st["_to_first_task"]
     if to_first_rerun is not None:
         print(f"prefect server start (one-off): first call {first_gap:.2f}s to its first task, rerun {to_first_rerun:.2f}s "

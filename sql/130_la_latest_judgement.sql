@@ -2,8 +2,8 @@
 -- la_inspection_timeline, newest first (recency 1 = the current grade), with the grade before it.
 -- la_latest_judgement (view): one row per council, its current grade, dated, how old it is today
 -- and how many sources report it.
--- The history is materialised because la_inspection_timeline takes ~0.5 s at 100,000 documents;
--- the view stays a view so age_days is always as of today.
+-- The history is a table like the other marts (rebuilt after every load); the latest grade stays
+-- a view so age_days is always as of today.
 CREATE OR REPLACE TABLE la_judgement_history AS
 SELECT
     la_code,

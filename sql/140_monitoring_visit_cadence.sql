@@ -7,7 +7,7 @@
 --     since the inadequate inspection (its start date stands for the judgement);
 --     previous_visit_number says which (0 = the inadequate inspection), so gaps in what the
 --     sources report stay visible.
--- A table, rebuilt after every load: la_inspection_timeline under it takes ~0.5 s at 100,000 documents.
+-- A table, rebuilt after every load, like la_inspection_timeline under it.
 CREATE OR REPLACE TABLE monitoring_visit_cadence AS
 WITH full_inspections AS (
     SELECT la_code, start_date, judgement
