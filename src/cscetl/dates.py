@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -54,18 +55,19 @@ def _mon(s: str) -> int:
     return _MONTHS[s.lower().rstrip(".")]
 
 
-# Each pattern: (regex, handler(match, default_year) -> (start_date, end_date, precision) | None)
-_PATTERNS: list[tuple[re.Pattern[str], object]] = []
+# Each pattern: (regex, handler(match, default_year) -> (start_date, end_date, precision) | None, the
+# kinds of place a match can start at: d a digit, m a month, w a weekday, s a season)
+_PATTERNS: list[tuple[re.Pattern[str], object, str]] = []
 
 
-def _pattern(rx: str):
+def _pattern(rx: str, starts: str):
     def register(fn):
-        _PATTERNS.append((re.compile(rx, re.I), fn))
+        _PATTERNS.append((re.compile(rx, re.I), fn, starts))
         return fn
     return register
 
 
-@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M})(?:,?\s+(?P<y1>{_Y}))?{_TO}(?P<d2>{_D}){_OF}\s+(?P<m2>{_M}),?\s+(?P<y2>{_Y})\b")
+@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M})(?:,?\s+(?P<y1>{_Y}))?{_TO}(?P<d2>{_D}){_OF}\s+(?P<m2>{_M}),?\s+(?P<y2>{_Y})\b", "dw")
 def _range_two_months(m, dy):  # "8 July 2019 to 12 July 2019", "30 June to 4 July 2025"
     y2 = int(m["y2"])
     y1 = int(m["y1"]) if m["y1"] else y2
@@ -73,55 +75,55 @@ def _range_two_months(m, dy):  # "8 July 2019 to 12 July 2019", "30 June to 4 Ju
     return (a, b, "day") if a and b else None
 
 
-@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M}){_TO}(?P<m2>{_M})\s+(?P<d2>{_D}),?\s+(?P<y>{_Y})\b")
+@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M}){_TO}(?P<m2>{_M})\s+(?P<d2>{_D}),?\s+(?P<y>{_Y})\b", "dw")
 def _range_mixed(m, dy):  # "23rd May and June 15th 2016"
     y = int(m["y"])
     a, b = _mk(y, _mon(m["m1"]), _day(m["d1"])), _mk(y, _mon(m["m2"]), _day(m["d2"]))
     return (a, b, "day") if a and b else None
 
 
-@_pattern(rf"\b{_WD}(?P<d1>{_D}){_TO}(?P<d2>{_D}){_OF}\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b")
+@_pattern(rf"\b{_WD}(?P<d1>{_D}){_TO}(?P<d2>{_D}){_OF}\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b", "dw")
 def _range_same_month(m, dy):  # "21 and 22 February 2017", "11 – 22 July 2022"
     y = int(m["y"]) if m["y"] else dy
     a, b = _mk(y, _mon(m["m"]), _day(m["d1"])), _mk(y, _mon(m["m"]), _day(m["d2"]))
     return (a, b, "day") if a and b and a <= b else None
 
 
-@_pattern(rf"\b{_WD}(?P<m>{_M})\s+(?P<d1>{_D}){_TO}(?P<d2>{_D})(?:,?\s+(?P<y>{_Y}))?\b")
+@_pattern(rf"\b{_WD}(?P<m>{_M})\s+(?P<d1>{_D}){_TO}(?P<d2>{_D})(?:,?\s+(?P<y>{_Y}))?\b", "mw")
 def _range_month_first(m, dy):  # "June 26-27", "March 12-13, 2019"
     y = int(m["y"]) if m["y"] else dy
     a, b = _mk(y, _mon(m["m"]), _day(m["d1"])), _mk(y, _mon(m["m"]), _day(m["d2"]))
     return (a, b, "day") if a and b and a <= b else None
 
 
-@_pattern(rf"\b{_WD}(?P<d>{_D})(?:\s+of)?\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b")
+@_pattern(rf"\b{_WD}(?P<d>{_D})(?:\s+of)?\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b", "dw")
 def _day_month(m, dy):  # "24 March 2017", "23rd May", "8th Jun 2018"
     y = int(m["y"]) if m["y"] else dy
     d = _mk(y, _mon(m["m"]), _day(m["d"]))
     return (d, None, "day") if d else None
 
 
-@_pattern(rf"\b{_WD}(?P<m>{_M})\s+(?P<d>{_D})(?!\s*(?:-|–)\s*\d)(?:,?\s+(?P<y>{_Y}))?\b")
+@_pattern(rf"\b{_WD}(?P<m>{_M})\s+(?P<d>{_D})(?!\s*(?:-|–)\s*\d)(?:,?\s+(?P<y>{_Y}))?\b", "mw")
 def _month_day(m, dy):  # "May 23rd 2016", "Friday, May 10, 2019", "Aug 5th"
     y = int(m["y"]) if m["y"] else dy
     d = _mk(y, _mon(m["m"]), _day(m["d"]))
     return (d, None, "day") if d else None
 
 
-@_pattern(rf"\b(?P<m1>{_M})\s*(?:-|–|—|to|and|&|until)\s*(?P<m2>{_M})\s+(?:of\s+)?(?P<y>{_Y})\b")
+@_pattern(rf"\b(?P<m1>{_M})\s*(?:-|–|—|to|and|&|until)\s*(?P<m2>{_M})\s+(?:of\s+)?(?P<y>{_Y})\b", "m")
 def _month_range(m, dy):  # "November and December 2019" (from November); "December 2018 to January 2019" is two dates
     y, m1, m2 = int(m["y"]), _mon(m["m1"]), _mon(m["m2"])
     a = _mk(y if m1 <= m2 else y - 1, m1, 1)
     return (a, _mk(y, m2, 1), "month") if a else None
 
 
-@_pattern(rf"\b(?P<m>{_M})\s+(?:of\s+)?(?P<y>{_Y})\b")
+@_pattern(rf"\b(?P<m>{_M})\s+(?:of\s+)?(?P<y>{_Y})\b", "m")
 def _month_year(m, dy):  # "March 2015"
     d = _mk(int(m["y"]), _mon(m["m"]), 1)
     return (d, None, "month") if d else None
 
 
-@_pattern(r"\b(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)?\d\d)\b")
+@_pattern(r"\b(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)?\d\d)\b", "d")
 def _slashed(m, dy):  # "19/04/23", "05/09/2022" — UK order
     y = int(m["y"])
     y = y + 2000 if y < 100 else y
@@ -129,31 +131,88 @@ def _slashed(m, dy):  # "19/04/23", "05/09/2022" — UK order
     return (d, None, "day") if d else None
 
 
-@_pattern(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
+@_pattern(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b", "d")
 def _iso(m, dy):
     d = _mk(int(m["y"]), int(m["m"]), int(m["d"]))
     return (d, None, "day") if d else None
 
 
-@_pattern(r"(?<![£$\d.,/-])(?:\b(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?\b(?P<y>(?:19[5-9]|20[0-4])\d)\b(?![\d%]|\s?per\s?cent|,\d)")
+@_pattern(r"(?<![£$\d.,/-])(?:\b(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?\b(?P<y>(?:19[5-9]|20[0-4])\d)\b(?![\d%]|\s?per\s?cent|,\d)", "ds")
 def _year(m, dy):  # "in 2016", "its 2019 level", "the summer of 2016" (a season is year precision)
     return (date(int(m["y"]), 1, 1), None, "year")
 
 
+# Where a date can start: a number, or a word opening like a month, a weekday or a season. Trying the
+# patterns only there, instead of at every character, is what makes a long text cheap.
+_DIGITS = re.compile(r"\d+")
+_WORD_KINDS = {
+    **{w: "m" for w in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")},
+    **{w: "w" for w in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    **{w: "s" for w in ("spr", "sum", "aut", "win")},
+}
+_WORD_HEADS = re.compile("|".join(_WORD_KINDS))  # on lower-cased text: a plain alternation scans fast
+# Letters that match an ASCII one only under re.I's Unicode folding ("ſunday"): such a text is scanned in full
+_ODD_FOLDS = re.compile("[ſıİ]")
+
+
+def _starts(text: str) -> dict[str, list[int]] | None:
+    """Positions where a match may begin, by kind (d, m, w, s), in text order; None when the text
+    needs the full scan. A superset: each pattern still decides at each position."""
+    low = text.lower()
+    if len(low) != len(text) or _ODD_FOLDS.search(text):
+        return None
+    at: dict[str, list[int]] = {"d": [], "m": [], "w": [], "s": []}
+    for m in _DIGITS.finditer(text):
+        at["d"].append(m.start())
+    for m in _WORD_HEADS.finditer(low):
+        i = m.start()
+        if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):  # every pattern opens at a word boundary
+            at[_WORD_KINDS[m.group(0)]].append(i)
+    return at
+
+
+def _finditer(rx: re.Pattern[str], text: str, starts: list[int]):
+    """rx.finditer(text), trying only the given start positions (none of the patterns matches empty)."""
+    pos = 0
+    for i in starts:
+        if i >= pos:
+            m = rx.match(text, i)
+            if m:
+                yield m
+                pos = m.end()
+
+
+def _scan(text: str):
+    """Every pattern's matches with their handlers."""
+    at = _starts(text)
+    for rx, handler, kinds in _PATTERNS:
+        if at is None:
+            matches = rx.finditer(text)
+        else:
+            starts = sorted(i for k in kinds for i in at[k]) if len(kinds) > 1 else at[kinds]
+            matches = _finditer(rx, text, starts)
+        for m in matches:
+            yield m, handler
+
+
 def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
     """Every date in the text, longest reading first, non-overlapping, in text order."""
+    return list(_find_dates(text, default_year))
+
+
+@lru_cache(maxsize=16)  # the extractors of one document ask for the same text's dates several times
+def _find_dates(text: str, default_year: int | None) -> tuple[DateMatch, ...]:
     found: list[DateMatch] = []
-    for rx, handler in _PATTERNS:
-        for m in rx.finditer(text):
-            got = handler(m, default_year)
-            if got:
-                found.append(DateMatch(m.start(), m.end(), got[0], got[2], got[1]))
+    for m, handler in _scan(text):
+        got = handler(m, default_year)
+        if got:
+            found.append(DateMatch(m.start(), m.end(), got[0], got[2], got[1]))
     found.sort(key=lambda d: (-(d.end - d.start), d.start))
     taken: list[DateMatch] = []
     for d in found:
         if all(d.end <= t.start or d.start >= t.end for t in taken):
             taken.append(d)
-    return sorted(taken, key=lambda d: d.start)
+    return tuple(sorted(taken, key=lambda d: d.start))
 
 
 def parse_date(s: str, default_year: int | None = None) -> tuple[date, str] | None:
