@@ -182,17 +182,19 @@ def _finditer(rx: re.Pattern[str], text: str, starts: list[int]):
                 pos = m.end()
 
 
-def _scan(text: str):
+@lru_cache(maxsize=8)  # one scan serves every default year asked for
+def _scan(text: str) -> tuple[tuple[re.Match[str], object], ...]:
     """Every pattern's matches with their handlers."""
     at = _starts(text)
+    out = []
     for rx, handler, kinds in _PATTERNS:
         if at is None:
             matches = rx.finditer(text)
         else:
             starts = sorted(i for k in kinds for i in at[k]) if len(kinds) > 1 else at[kinds]
             matches = _finditer(rx, text, starts)
-        for m in matches:
-            yield m, handler
+        out += [(m, handler) for m in matches]
+    return tuple(out)
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
@@ -200,7 +202,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
     return list(_find_dates(text, default_year))
 
 
-@lru_cache(maxsize=16)  # the extractors of one document ask for the same text's dates several times
+@lru_cache(maxsize=32)  # the extractors of one document ask for the same text's dates several times
 def _find_dates(text: str, default_year: int | None) -> tuple[DateMatch, ...]:
     found: list[DateMatch] = []
     for m, handler in _scan(text):

@@ -150,6 +150,10 @@ _PRONOUN = re.compile(r"\b(?:it|its|they|their|this|these)\b", re.I)
 _SEND = re.compile(r"\bSEND\b|special educational needs", re.I)
 _PART = re.compile(r",\s*(?:while|whereas|but|and|although|though)\b|\s(?:while|whereas|but)\s|;|\s[–—]\s")
 _FIGURE = re.compile(r"\d|%|£")
+# Words every grade phrase and every type phrase contains: a clause with neither holds no anchor, and
+# these cheap searches spare it the big patterns
+_GRADE_WORD = re.compile(r"outstanding|good|requir|adequate", re.I)
+_TYPE_WORD = re.compile(r"inspect|visit|jtai|ilacs|sif", re.I)
 
 
 @dataclass
@@ -378,9 +382,11 @@ def _about_other(text: str, anchor: _Anchor, s0: int, s1: int, prev: tuple[int, 
 
 def _clause_events(text: str, a: int, b: int, past: tuple[int, int] | None, dates: list[DateMatch],
                    sent: tuple[int, int], prev: tuple[int, int] | None) -> list[_Event]:
-    grades = _grade_anchors(text, a, b)
+    grades = _grade_anchors(text, a, b) if _GRADE_WORD.search(text, a, b) else []
     taken = [(g.a, g.b) for g in grades]
-    anchors = _type_anchors(text, a, b, taken)
+    anchors = _type_anchors(text, a, b, taken) if _TYPE_WORD.search(text, a, b) else []
+    if not grades and not anchors:
+        return []
     # a JTAI or a SEND inspection is multi-agency by nature: police and health do not make it someone else's
     everything = [x for x in grades + anchors
                   if x.kind in ("jtai", "other") or not _about_other(text, x, sent[0], sent[1], prev)]
@@ -591,6 +597,10 @@ def _merge(mentions: list[_Event], own: _Event | None) -> list[_Event]:
     return [e for e in events if e.start or e.judgement or e.ordinal or e.type != "full_inspection"]
 
 
+def _may_hold_anchor(text: str, a: int, b: int) -> bool:
+    return bool(_GRADE_WORD.search(text, a, b) or _TYPE_WORD.search(text, a, b))
+
+
 # --- entry point ----------------------------------------------------------------------------------------
 
 def extract_inspections(text: str, ctx: DocContext) -> list[Inspection]:
@@ -601,7 +611,7 @@ def extract_inspections(text: str, ctx: DocContext) -> list[Inspection]:
     mentions: list[_Event] = []
     prev = None
     for s0, s1 in sentence_spans(unwrapped):
-        if not _SKIP_SENTENCE.match(text[s0:s1]):
+        if not _SKIP_SENTENCE.match(text[s0:s1]) and _may_hold_anchor(unwrapped, s0, s1):
             for a, b, past in _clauses(unwrapped, s0, s1):
                 mentions += _clause_events(unwrapped, a, b, past, dates, (s0, s1), prev)
         prev = (s0, s1)
