@@ -50,13 +50,27 @@ def _jsonld_items(texts: list[str]) -> list[dict]:
     return items
 
 
-def _meta(tree: HtmlElement, *names: str) -> str | None:
-    for name in names:
-        # the first <meta property=…>, else the first <meta name=…>; an empty one ends the search for that name
-        tags = tree.xpath("(//meta[@property=$n])[1]", n=name) or tree.xpath("(//meta[@name=$n])[1]", n=name)
-        if tags and tags[0].get("content"):
-            return tags[0].get("content").strip()
-    return None
+class _MetaTags:
+    """The page's first <meta property=…> and first <meta name=…> for each value, from one walk over the tree."""
+
+    def __init__(self, tree: HtmlElement):
+        self.by_property: dict[str, HtmlElement] = {}
+        self.by_name: dict[str, HtmlElement] = {}
+        for tag in tree.iter("meta"):
+            if (prop := tag.get("property")) is not None:
+                self.by_property.setdefault(prop, tag)
+            if (name := tag.get("name")) is not None:
+                self.by_name.setdefault(name, tag)
+
+    def first(self, *names: str) -> str | None:
+        for name in names:
+            # a <meta property=…> with no content hides a <meta name=…> of the same value (as it always has)
+            tag = self.by_property.get(name)
+            if tag is None:
+                tag = self.by_name.get(name)
+            if tag is not None and tag.get("content"):
+                return tag.get("content").strip()
+        return None
 
 
 def _title(tree: HtmlElement) -> str | None:
@@ -91,6 +105,7 @@ def page_metadata(html: str, tree: HtmlElement | None = None) -> dict:
     tree = load_html(html) if tree is None else tree
     if tree is None:
         return {}
+    tags = _MetaTags(tree)
     meta: dict = {}
     for item in _jsonld_items(tree.xpath("//script[@type='application/ld+json']/text()")):
         if "Article" in str(item.get("@type", "")) or "datePublished" in item:
@@ -99,14 +114,14 @@ def page_metadata(html: str, tree: HtmlElement | None = None) -> dict:
             meta.setdefault("title", item.get("headline"))
             meta.setdefault("publisher", _person(item.get("publisher")))
     meta = {k: v for k, v in meta.items() if v}
-    meta.setdefault("published", _iso_date(_meta(tree, "article:published_time", "datePublished", "date", "dc.date", "DC.date.issued")))
-    meta.setdefault("author", _meta(tree, "author", "article:author", "dc.creator"))
+    meta.setdefault("published", _iso_date(tags.first("article:published_time", "datePublished", "date", "dc.date", "DC.date.issued")))
+    meta.setdefault("author", tags.first("author", "article:author", "dc.creator"))
     if not meta.get("author") or str(meta["author"]).startswith("http"):
         m = _BYLINE_MARKUP.search(html)
         if m:
             meta["author"] = m.group("name")
-    meta.setdefault("publisher", _meta(tree, "og:site_name", "publisher", "application-name"))
-    meta.setdefault("title", _meta(tree, "og:title", "twitter:title") or _title(tree))
+    meta.setdefault("publisher", tags.first("og:site_name", "publisher", "application-name"))
+    meta.setdefault("title", tags.first("og:title", "twitter:title") or _title(tree))
     meta = {k: v for k, v in meta.items() if v}
     if meta.get("title") and meta.get("publisher"):
         # "Headline | Site Name" → "Headline"
