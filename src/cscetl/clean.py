@@ -48,16 +48,20 @@ class Removal:
     text: str
 
 
+_NOT_KEPT = re.compile(r"[^a-z0-9£%]+")
+
+
 def _norm(line: str) -> str:
     line = unicodedata.normalize("NFKC", line).lower()
-    return re.sub(r"[^a-z0-9£%]+", " ", line).strip()
+    return _NOT_KEPT.sub(" ", line).strip()
 
 
-def _repeated(line: str, key: str, seen: dict[str, int], kept: list[str], index: int, counts: dict[str, int]) -> bool:
-    """A caption or headline printed twice: right after itself, or a few lines on when it reads
-    like a caption (no closing full stop) and the page prints it only twice. Lines a page repeats
-    on purpose (a meal plan's items, a refrain) come back more often or far apart, and stay."""
-    if len(key) > 20 and kept and _norm(_last(kept)) == key:
+def _repeated(line: str, key: str, last_key: str, seen: dict[str, int], index: int, counts: dict[str, int]) -> bool:
+    """A caption or headline printed twice: right after itself (last_key: the last kept line's), or a
+    few lines on when it reads like a caption (no closing full stop) and the page prints it only
+    twice. Lines a page repeats on purpose (a meal plan's items, a refrain) come back more often or
+    far apart, and stay."""
+    if len(key) > 20 and last_key == key:
         return True
     return (
         len(key) > 40 and key in seen and counts.get(key, 0) == 2 and index - seen[key] <= 8
@@ -65,24 +69,41 @@ def _repeated(line: str, key: str, seen: dict[str, int], kept: list[str], index:
     )
 
 
-def _last(kept: list[str]) -> str:
-    return next((k for k in reversed(kept) if k), "")
-
-
 def _glued_half(line: str) -> str | None:
     """'Caption text.Caption text.' (a caption glued to itself) → its first half, else None."""
     n = len(line)
     if n < 30:
         return None
+    low = line.lower() if line.isascii() else None
+    first = _first_kept(low)
     for mid in (n // 2, (n + 1) // 2, n // 2 - 1, n // 2 + 1):
+        if low is not None and (first is None or _first_kept(low, mid) != first):
+            continue  # an ASCII line whose halves start differently has no glued repeat here: spare the normalising
         a, b = line[:mid].strip(), line[mid:].strip()
         if a and _norm(a) == _norm(b) and len(_norm(a)) > 12:
             return a
     return None
 
 
+_KEPT = re.compile(r"[a-z0-9%]")  # what _norm keeps of a lower-cased ASCII line (for ASCII, NFKC changes nothing)
+
+
+def _first_kept(low: str | None, pos: int = 0) -> str | None:
+    m = _KEPT.search(low, pos) if low is not None else None
+    return low[m.start()] if m else None
+
+
+# What each signal's pattern cannot do without: a cheap first look, most lines have fewer than two
+_MAY_BE_POSTCODE = re.compile(r"[A-Z]\d")
+_MAY_BE_PHONE = re.compile(r"0\d")
+
+
 def _is_letterhead(line: str) -> bool:
     """An address block: postcode with a phone, email or web address, and little else."""
+    low = line.lower()
+    may_contact = "@" in line or "www." in low or "http" in low
+    if bool(_MAY_BE_POSTCODE.search(line)) + bool(_MAY_BE_PHONE.search(line)) + may_contact < 2:
+        return False
     signals = bool(_POSTCODE.search(line)) + bool(_PHONE.search(line)) + bool(_CONTACT.search(line))
     return signals >= 2 and len(line) < 300 and not re.search(r"[.!?]\s+[A-Z]", line)
 
@@ -90,7 +111,7 @@ def _is_letterhead(line: str) -> bool:
 def _promo_block_end(lines: list[str], i: int) -> int:
     """If lines[i] opens a subscription promo, the index after its last line, else i."""
     head = lines[i].strip()
-    if not (_PROMO_HEAD.search(head) and len(head) <= 60 and not head.endswith(".")):
+    if not (len(head) <= 60 and not head.endswith(".") and _PROMO_HEAD.search(head)):
         return i
     j, priced = i + 1, False
     while j < len(lines):
@@ -113,9 +134,10 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
     kept: list[str] = []
     seen: dict[str, int] = {}  # normalised line → index of its first appearance
     counts: dict[str, int] = {}
-    for ln in lines:
-        k = _norm(ln)
+    norms = [_norm(ln) for ln in lines]
+    for k in norms:
         counts[k] = counts.get(k, 0) + 1
+    last_key = ""  # the last kept line's normal form
     i = 0
     while i < len(lines):
         raw = lines[i]
@@ -134,8 +156,8 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
         rule = next((name for name, rx in LINE_RULES if rx.match(s)), None)
         if rule is None and _is_letterhead(s):
             rule = "letterhead"
-        key = _norm(s)
-        if rule is None and _repeated(s, key, seen, kept, i, counts):
+        key = norms[i] if s == raw else _norm(s)
+        if rule is None and _repeated(s, key, last_key, seen, i, counts):
             rule = "repeated_block"  # a caption or headline printed twice
         if rule is None:
             half = _glued_half(s)
@@ -146,6 +168,7 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
             removed.append(Removal(rule, s))
         else:
             kept.append(s)
+            last_key = key
             seen.setdefault(key, i)
         i += 1
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
