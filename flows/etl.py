@@ -2,16 +2,26 @@
 
 Prefect lives here only; every task calls a plain function of the cscetl package. Tasks take
 paths and plain data, never open connections, and skip input hashing (NO_CACHE): inputs are
-page bytes, and a rerun must re-read the sources anyway.
+page bytes, and a rerun must re-read the sources anyway. Batches of pages and rows go to tasks
+wrapped in quote(): Prefect would otherwise walk every object in them looking for futures.
+
+Where extraction runs is the flow's task runner (see task_runner_from): by default the batches are
+submitted to Prefect's thread pool and spread over the package's own process pool, one worker per
+core; with prefect-dask they run on a Dask cluster, local or remote, one batch per Dask worker.
 """
 from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from cscetl import run as runner
 from cscetl import warehouse as wh
@@ -20,7 +30,7 @@ from cscetl.fetch import FetchSettings
 from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.paths import default_sources, default_warehouse
 from cscetl.publish import building
-from cscetl.pipeline import process_batch
+from cscetl.pipeline import MIN_PARALLEL, process_batch, triage
 from cscetl.raw_store import store_for
 from cscetl.sources import Source, load_fetch_settings, load_sources
 
@@ -62,8 +72,8 @@ def record_fetches(warehouse: str, acquired: list[Acquired], run_id: str) -> int
 
 
 @task(cache_policy=NO_CACHE)
-def process_documents(batch: list[Acquired], known: dict[str, tuple[str, str]], workers: int) -> list[Document | Failure | Unchanged]:
-    return process_batch(batch, known, workers)
+def process_documents(batch: list[Acquired], workers: int) -> list[Document | Failure | Unchanged]:
+    return process_batch(batch, None, workers)
 
 
 @task(cache_policy=NO_CACHE)
@@ -82,18 +92,38 @@ def finish(warehouse: str, run_id: str, sources: int, result: runner.BatchResult
     return runner.finish_run(Path(warehouse), run_id, sources, result, current)
 
 
-@flow(name="cscetl-pipeline", log_prints=True)
-def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, batch_size: int = 100,
+def task_runner_from(spec: str | None):
+    """The task runner a setting names (CLI --task-runner, or CSCETL_TASK_RUNNER for deployments).
+
+    "" or "threads": Prefect's thread pool, with the package's process pool doing the CPU work;
+    "dask": a local Dask cluster with a worker per core; "tcp://host:8786" (any address): that
+    existing Dask cluster. Dask needs the prefect-dask package (installed with cscetl).
+    """
+    spec = (spec or "").strip()
+    if spec in ("", "threads", "local"):
+        return ThreadPoolTaskRunner()
+    from prefect_dask import DaskTaskRunner
+
+    if spec == "dask":
+        return DaskTaskRunner(cluster_kwargs={"n_workers": os.cpu_count() or 1, "threads_per_worker": 1, "processes": True})
+    if "://" in spec:
+        return DaskTaskRunner(address=spec)
+    raise ValueError(f"unknown task runner {spec!r}: use threads, dask, or a Dask scheduler address like tcp://host:8786")
+
+
+@flow(name="cscetl-pipeline", log_prints=True, task_runner=task_runner_from(os.environ.get("CSCETL_TASK_RUNNER")))
+def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, batch_size: int = 200,
                     full_refresh: bool = False, workers: int = 0) -> runner.RunSummary:
     """Read the sources, then acquire → parse/clean/extract → load in batches, then build the models.
 
     A document whose bytes and code version match the loaded one is not parsed or loaded again,
     unless full_refresh is set (the weekly deployment does, so rule changes reach every page).
+    workers: processes for parse/clean/extract with the default task runner (0: every core).
     """
     sources_file = str(Path(sources).resolve()) if sources else str(default_sources())
     published = Path(warehouse).resolve() if warehouse else default_warehouse().resolve()
     workers = workers or os.cpu_count() or 1  # 0: every core
-    with building(published) as work:
+    with building(published) as work, wh.held(work):
         summary = _run(sources_file, str(work), batch_size, full_refresh, workers)
     summary.warehouse = str(published)
     get_run_logger().info(summary.render())
@@ -101,8 +131,26 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
     return summary
 
 
+def with_task_runner(spec: str | None):
+    """cscetl_pipeline on the task runner `spec` names (see task_runner_from)."""
+    if not spec:
+        return cscetl_pipeline
+    return cscetl_pipeline.with_options(task_runner=task_runner_from(spec))
+
+
+def _own_pool() -> bool:
+    """Whether this flow run spreads batches over the package's process pool (thread-pool runner)
+    or leaves the spreading to its task runner (Dask: a batch per worker, processed in the worker)."""
+    ctx = FlowRunContext.get()
+    return ctx is None or isinstance(ctx.task_runner, ThreadPoolTaskRunner)
+
+
 def _run(sources_file: str, warehouse_file: str, batch_size: int, full_refresh: bool, workers: int) -> runner.RunSummary:
-    """The run itself, writing to the build copy of the warehouse."""
+    """The run itself, writing to the build copy of the warehouse.
+
+    Batches stream: while one batch is parsed (in workers), the next is acquired and the one
+    before is loaded; at most a few batches are held at once, so memory does not grow with the run.
+    """
     entries = read_sources(sources_file)
     settings = load_fetch_settings(Path(sources_file))
     known = {} if full_refresh else known_documents(warehouse_file)
@@ -116,21 +164,55 @@ def _run(sources_file: str, warehouse_file: str, batch_size: int, full_refresh: 
         result.failures += failed
         have = {s.doc_id for s in entries}
         entries = [s for s in entries if not (s.listing and not s.problem)] + [a for a in articles if a.doc_id not in have]
+    own_pool = _own_pool()
+    in_flight = 2 if own_pool else max(2, workers)  # batches being parsed while the flow acquires and loads
+    pending: deque = deque()
     started, done = time.monotonic(), 0
     for i in range(0, len(entries), batch_size):
-        acquired = acquire_batch(entries[i : i + batch_size], settings, previous, warehouse_file)
-        record_fetches(warehouse_file, acquired, run_id)
-        outcomes = process_documents(acquired, known, workers)
-        result = result + load_batch(warehouse_file, outcomes, run_id, known)
-        done += len(acquired)
+        batch = entries[i : i + batch_size]
+        wanted = {s.url for s in batch if s.url}
+        acquired = acquire_batch(batch, settings, quote({u: p for u, p in previous.items() if u in wanted}), warehouse_file)
+        if any(a.fetch is not None for a in acquired):
+            record_fetches(warehouse_file, quote(acquired), run_id)
+        todo, settled = triage(acquired, known)
+        mine = {a.source.doc_id: known[a.source.doc_id] for a in todo if a.source.doc_id in known}
+        pending.append((_process(todo, workers, own_pool), settled, mine))
+        del acquired, todo
+        while len(pending) > in_flight:
+            result = result + _load(warehouse_file, run_id, *pending.popleft())
+        done += len(batch)
         if len(entries) > batch_size:
             rate = done / max(time.monotonic() - started, 1e-9)
             print(f"documents {done}/{len(entries)} ({rate:.1f}/s)", flush=True)
+    while pending:
+        result = result + _load(warehouse_file, run_id, *pending.popleft())
     # only a run that could read every listing knows which sources are gone
     listings_ok = not any(f.stage == "discover" for f in result.failures)
     summary = finish(warehouse_file, run_id, len(entries), result, [s.doc_id for s in entries] if listings_ok else None)
     summary.new_links = new_links
     return summary
+
+
+def _process(todo: list[Acquired], workers: int, own_pool: bool) -> PrefectFuture | list:
+    """Start parsing a batch: submitted to the task runner, or (small batch, one worker) done here
+    on the main thread, where the per-document time limit can interrupt it."""
+    if not todo:
+        return []
+    if own_pool and (workers <= 1 or len(todo) < MIN_PARALLEL):
+        return process_documents(quote(todo), 1)
+    if own_pool:
+        return process_documents.submit(quote(todo), workers)
+    # Dask pickles a quote() into a bare tuple that Prefect no longer unwraps: send the list itself
+    return process_documents.submit(todo, 1)
+
+
+def _load(warehouse_file: str, run_id: str, processing: PrefectFuture | list, settled: list, known: dict) -> runner.BatchResult:
+    outcomes = processing.result() if isinstance(processing, PrefectFuture) else processing
+    outcomes = list(outcomes) + settled
+    if not any(isinstance(o, (Document, Failure)) for o in outcomes):
+        # nothing to write (all unchanged): count them without a task run
+        return runner.BatchResult(unchanged=len(outcomes))
+    return load_batch(warehouse_file, quote(outcomes), run_id, quote(known))
 
 
 def _artifact(summary: runner.RunSummary) -> None:

@@ -100,7 +100,7 @@ def test_listing_page_links_become_sources(prefect_harness, tmp_path, site):
     assert (first.new, first.new_links, first.failures) == (2, 2, [])
     site.listing_links.append("/news/2024/visit-three.html")
     second = cscetl_pipeline(sources=str(src), warehouse=str(warehouse))
-    assert (second.new, second.unchanged, second.new_links) == (1, 2, 1)
+    assert (second.new, second.unchanged, second.new_links, second.failures) == (1, 2, 1, [])
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM discovered_links").fetchone() == (3,)
     assert {r[0] for r in con.execute("SELECT kind FROM documents").fetchall()} == {"press_release"}

@@ -32,11 +32,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     _prefect_env(args.verbose)
     from cscetl.publish import WarehouseBusy
-    from flows.etl import cscetl_pipeline
+    from flows.etl import with_task_runner
 
     try:
-        summary = cscetl_pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size,
-                                  full_refresh=args.full_refresh, workers=args.workers)
+        pipeline = with_task_runner(args.task_runner)
+    except (ValueError, ImportError) as exc:
+        print(f"cscetl: {exc}", file=sys.stderr)
+        return 2
+    try:
+        summary = pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size,
+                           full_refresh=args.full_refresh, workers=args.workers)
     except WarehouseBusy as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
         return 3
@@ -136,9 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="run the whole pipeline once")
     run.add_argument("--sources", help="sources.toml (default: the bundled sample pages)")
     run.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
-    run.add_argument("--batch-size", type=int, default=100, help="documents per task (default 100)")
+    run.add_argument("--batch-size", type=int, default=200, help="documents per task (default 200)")
     run.add_argument("--full-refresh", action="store_true", help="re-process every source, changed or not")
     run.add_argument("--workers", type=int, default=0, help="processes for parse/clean/extract (default: every core; 1: in-process)")
+    run.add_argument("--task-runner", default=os.environ.get("CSCETL_TASK_RUNNER", ""),
+                     help="where batches are parsed: threads (default: this machine's cores), dask (a local Dask "
+                          "cluster) or a Dask scheduler address such as tcp://host:8786 (env CSCETL_TASK_RUNNER)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
     run.set_defaults(func=cmd_run)
     query = sub.add_parser("query", help="run read-only SQL on the warehouse (works while a run is loading)")

@@ -94,6 +94,40 @@ def extract_all(text: str, ctx: DocContext) -> Extracted:
 PROCESS_SECONDS = 120.0  # budget for one document's parse, clean and extract
 
 
+def content_sha256(acq: Acquired) -> str:
+    # a local file's bytes have no hash yet; a fetched body was hashed when the raw store took it
+    return acq.sha256 or hashlib.sha256(acq.content or b"").hexdigest()
+
+
+def settled(acq: Acquired, known: dict[str, tuple[str, str]] | None) -> Failure | Unchanged | None:
+    """The outcome of a source that needs no parsing: nothing acquired, or the same bytes already
+    loaded by the same code. None: it must be processed."""
+    src = acq.source
+    if acq.content is None:
+        if acq.not_modified:
+            return Unchanged(src.doc_id, src.label)
+        return Failure(src.doc_id, src.label, "sources" if src.problem else "acquire", acq.error or "no content")
+    if known and src.doc_id in known and known[src.doc_id] == (content_sha256(acq), code_version()):
+        return Unchanged(src.doc_id, src.label)
+    return None
+
+
+def triage(batch: list[Acquired], known: dict[str, tuple[str, str]] | None) -> tuple[list[Acquired], list[Failure | Unchanged]]:
+    """Split a batch into what must be parsed and what is settled already.
+
+    Done where the bytes are (the flow's process), so unchanged pages are never shipped to workers.
+    """
+    todo: list[Acquired] = []
+    done: list[Failure | Unchanged] = []
+    for acq in batch:
+        outcome = settled(acq, known)
+        if outcome is None:
+            todo.append(acq)
+        else:
+            done.append(outcome)
+    return todo, done
+
+
 def process(acq: Acquired, known: dict[str, tuple[str, str]] | None = None) -> Document | Failure | Unchanged:
     """process_one within the per-document time budget."""
     try:
@@ -109,15 +143,12 @@ def process_one(acq: Acquired, known: dict[str, tuple[str, str]] | None = None) 
     known maps doc_id → (content_sha256, code version) of what the warehouse holds: the same bytes
     processed by the same code are not processed again.
     """
+    done = settled(acq, known)
+    if done is not None:
+        return done
     src = acq.source
     label = src.label
-    if acq.content is None:
-        if acq.not_modified:
-            return Unchanged(src.doc_id, label)
-        return Failure(src.doc_id, label, "sources" if src.problem else "acquire", acq.error or "no content")
-    sha = hashlib.sha256(acq.content).hexdigest()
-    if known and known.get(src.doc_id) == (sha, code_version()):
-        return Unchanged(src.doc_id, label)
+    sha = content_sha256(acq)
     stage = "parse"
     try:
         name = src.path.name if src.path else (src.url or "")

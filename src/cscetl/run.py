@@ -68,11 +68,8 @@ class RunSummary:
 
 def begin_run(warehouse: Path, sources_file: str, total: int) -> str:
     run_id = uuid.uuid4().hex[:12]
-    con = wh.connect(warehouse)
-    try:
+    with wh.opened(warehouse) as con:
         wh.start_run(con, run_id, sources_file, total)
-    finally:
-        con.close()
     return run_id
 
 
@@ -80,23 +77,17 @@ def discover_sources(warehouse: Path, run_id: str, listings: list[Source], setti
     """The article sources behind the listing pages, how many links are new, and listings that failed."""
     articles, found, failed = discover(listings, settings, wh.seen_links(warehouse))
     failures = [Failure(src.doc_id, src.label, "discover", reason) for src, reason in failed]
-    con = wh.connect(warehouse)
-    try:
+    with wh.opened(warehouse) as con:
         new_links = wh.record_links(con, found, run_id)
         wh.record_failures(con, failures, run_id)
-    finally:
-        con.close()
     return articles, new_links, failures
 
 
 def record_fetches(warehouse: Path, acquired: list, run_id: str) -> int:
     if not any(a.fetch is not None for a in acquired):
         return 0
-    con = wh.connect(warehouse)
-    try:
+    with wh.opened(warehouse) as con:
         return wh.record_fetches(con, acquired, run_id)
-    finally:
-        con.close()
 
 
 def load_outcomes(warehouse: Path, outcomes: list[Document | Failure | Unchanged], run_id: str,
@@ -107,8 +98,7 @@ def load_outcomes(warehouse: Path, outcomes: list[Document | Failure | Unchanged
     docs = [o for o in outcomes if isinstance(o, Document)]
     if not docs and not result.failures:
         return result  # nothing to write: leave the file alone
-    con = wh.connect(warehouse)
-    try:
+    with wh.opened(warehouse) as con:
         try:
             wh.load_documents(con, docs, run_id)
             loaded = docs
@@ -127,8 +117,6 @@ def load_outcomes(warehouse: Path, outcomes: list[Document | Failure | Unchanged
             else:
                 result.new += 1
         wh.record_failures(con, result.failures, run_id)
-    finally:
-        con.close()
     return result
 
 
@@ -138,8 +126,7 @@ def finish_run(warehouse: Path, run_id: str, sources: int, result: BatchResult, 
     current: the doc_ids of every source of this run (None: do not mark removals).
     """
     loaded = result.new + result.changed
-    con = wh.connect(warehouse)
-    try:
+    with wh.opened(warehouse) as con:
         removed = wh.mark_removed(con, current, run_id) if current is not None else 0
         models: list[str] = []
         if loaded or removed or not wh.has_models(con):
@@ -147,8 +134,6 @@ def finish_run(warehouse: Path, run_id: str, sources: int, result: BatchResult, 
             load_official(con)  # the official statistics the comparison and quality models read
             models = run_models(con)
         counts = wh.finish_run(con, run_id, loaded, result.unchanged, len(result.failures))
-    finally:
-        con.close()
     status = counts.pop("status")
     return RunSummary(run_id, status, sources, loaded, result.failures, counts, models,
                       result.new, result.changed, result.unchanged, removed=removed)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -13,12 +15,57 @@ from cscetl.outcome import Document, Failure
 ROW_TABLES = ("inspections", "judgements", "metrics", "quotes", "removed_text")
 
 
+# DuckDB's buffer pool defaults to 80% of RAM: a run would keep the whole warehouse cached. A run
+# needs little (batches of a few hundred documents, models over the marts); bigger work spills to disk.
+MEMORY_LIMIT = "512MB"
+
+
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    # SET rather than connect(config=): another connection to the file in this process (a test, a
+    # query) with a different config would make DuckDB refuse to open it
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(resources.files("cscetl").joinpath("schema.sql").read_text(encoding="utf-8"))
     return con
+
+
+_held: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+@contextmanager
+def held(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Keep one connection to the warehouse open for a whole run.
+
+    Every open and close of a DuckDB file costs a schema check and a checkpoint (~0.1 s each): a
+    run that loads fifty batches would pay it fifty times. Inside this block, opened() hands out
+    cursors on the held connection instead; the checkpoint happens once, at the end.
+    """
+    key = str(Path(path).resolve())
+    con = connect(path)
+    _held[key] = con
+    try:
+        yield con
+    finally:
+        _held.pop(key, None)
+        con.close()
+
+
+@contextmanager
+def opened(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for one piece of work: a cursor on the run's held connection (see held()), or a
+    new connection closed after.
+
+    A cursor is a connection of its own to the already open database: it costs no reopen and no
+    checkpoint, and behaves as a fresh connection (no statement of earlier work left pending).
+    """
+    hold = _held.get(str(Path(path).resolve()))
+    con = hold.cursor() if hold is not None else connect(path)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _now() -> datetime:
@@ -68,6 +115,18 @@ def _rows_of(doc: Document, now, run_id: str) -> dict[str, list[tuple]]:
     }
 
 
+_schemas: dict[tuple[str, tuple[str, ...]], object] = {}
+
+
+def _arrow_schema(con: duckdb.DuckDBPyConnection, table: str, cols: list[str]):
+    """The Arrow schema of the table's columns (fixed by schema.sql, so read once per process)."""
+    key = (table, tuple(cols))
+    if key not in _schemas:
+        con.complete()
+        _schemas[key] = con.sql(f"SELECT {', '.join(cols)} FROM {table} LIMIT 0").to_arrow_table().schema
+    return _schemas[key]
+
+
 def load_documents(con: duckdb.DuckDBPyConnection, docs: list[Document], run_id: str) -> None:
     """Replace the rows of a batch of documents in one transaction, inserting through Arrow.
 
@@ -87,16 +146,21 @@ def load_documents(con: duckdb.DuckDBPyConnection, docs: list[Document], run_id:
     con.execute("BEGIN TRANSACTION")
     try:
         ids = pa.table({"doc_id": [d.doc_id for d in docs]})
+        con.complete()
         con.register("batch_ids", ids)
-        for table in ("documents",) + ROW_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
+        # a first load of new documents has nothing to replace: skip five table scans
+        if con.execute("SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_ids)").fetchone()[0]:
+            for table in ("documents",) + ROW_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
         for table, cols in columns.items():
             if not rows[table]:
                 continue
-            schema = con.sql(f"SELECT {', '.join(cols)} FROM {table} LIMIT 0").to_arrow_table().schema
+            schema = _arrow_schema(con, table, cols)
             data = pa.Table.from_pylist([dict(zip(cols, r)) for r in rows[table]], schema=schema)
+            con.complete()  # DuckDB 2: register() and relations wait for the last statement's result
             con.register("batch_rows", data)
             con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM batch_rows")
+            con.complete()
             con.unregister("batch_rows")
         con.unregister("batch_ids")
         con.execute("COMMIT")
@@ -137,11 +201,8 @@ def known_documents(path: Path | str) -> dict[str, tuple[str, str]]:
     """doc_id → (content_sha256, processed_with) of every loaded document; empty for a new warehouse."""
     if not Path(path).exists():
         return {}
-    con = connect(path)
-    try:
+    with opened(path) as con:
         rows = con.execute("SELECT doc_id, content_sha256, coalesce(processed_with, '') FROM documents").fetchall()
-    finally:
-        con.close()
     return {d: (sha, ver) for d, sha, ver in rows}
 
 
@@ -171,14 +232,11 @@ def previous_fetches(path: Path | str) -> dict:
 
     if not Path(path).exists():
         return {}
-    con = connect(path)
-    try:
+    with opened(path) as con:
         rows = con.execute(
             """SELECT url, arg_max(etag, fetched_at), arg_max(last_modified, fetched_at), arg_max(sha256, fetched_at)
                FROM fetches WHERE error IS NULL AND sha256 IS NOT NULL GROUP BY url"""
         ).fetchall()
-    finally:
-        con.close()
     return {url: PreviousFetch(etag, lm, sha) for url, etag, lm, sha in rows}
 
 
@@ -186,11 +244,8 @@ def seen_links(path: Path | str) -> dict[str, list[str]]:
     """listing URL → every link it has shown, oldest first."""
     if not Path(path).exists():
         return {}
-    con = connect(path)
-    try:
+    with opened(path) as con:
         rows = con.execute("SELECT listing_url, url FROM discovered_links ORDER BY first_seen_at, url").fetchall()
-    finally:
-        con.close()
     out: dict[str, list[str]] = {}
     for listing, url in rows:
         out.setdefault(listing, []).append(url)
