@@ -211,3 +211,10 @@ def test_removed_source_is_marked_not_kept_as_current(prefect_harness, tmp_path)
     rows = dict(con.execute("SELECT regexp_extract(source_url, '[^/]+$'), removed_in_run IS NOT NULL FROM documents").fetchall())
     assert rows == {"a.html": False, "b.html": True}  # kept, marked
     assert con.execute("SELECT count(*) FROM quotes_by_speaker").fetchone() == (1,)  # the views leave it out
+
+
+def test_unknown_task_runner_is_refused_before_the_run(tmp_path, capsys, sample_sources):
+    code = main(["run", "--sources", str(sample_sources), "--warehouse", str(tmp_path / "w.duckdb"), "--task-runner", "spark"])
+    assert code == 2
+    assert "unknown task runner 'spark'" in capsys.readouterr().err
+    assert not (tmp_path / "w.duckdb").exists()
