@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from cscetl.scan import digit_run_starts, finditer_at, word_starts
+
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
     "september": 9, "october": 10, "november": 11, "december": 12,
@@ -142,44 +144,26 @@ def _year(m, dy):  # "in 2016", "its 2019 level", "the summer of 2016" (a season
     return (date(int(m["y"]), 1, 1), None, "year")
 
 
-# Where a date can start: a number, or a word opening like a month, a weekday or a season. Trying the
-# patterns only there, instead of at every character, is what makes a long text cheap.
-_DIGITS = re.compile(r"\d+")
+# Where a date can start: a number, or a word opening like a month, a weekday or a season
 _WORD_KINDS = {
     **{w: "m" for w in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")},
     **{w: "w" for w in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
     **{w: "s" for w in ("spr", "sum", "aut", "win")},
 }
-_WORD_HEADS = re.compile("|".join(_WORD_KINDS))  # on lower-cased text: a plain alternation scans fast
-# Letters that match an ASCII one only under re.I's Unicode folding ("ſunday"): such a text is scanned in full
-_ODD_FOLDS = re.compile("[ſıİ]")
+_WORD_HEADS = re.compile("|".join(_WORD_KINDS))
 
 
+@lru_cache(maxsize=8)
 def _starts(text: str) -> dict[str, list[int]] | None:
     """Positions where a match may begin, by kind (d, m, w, s), in text order; None when the text
-    needs the full scan. A superset: each pattern still decides at each position."""
-    low = text.lower()
-    if len(low) != len(text) or _ODD_FOLDS.search(text):
+    needs the full scan."""
+    words = word_starts(text, _WORD_HEADS)
+    if words is None:
         return None
-    at: dict[str, list[int]] = {"d": [], "m": [], "w": [], "s": []}
-    for m in _DIGITS.finditer(text):
-        at["d"].append(m.start())
-    for m in _WORD_HEADS.finditer(low):
-        i = m.start()
-        if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):  # every pattern opens at a word boundary
-            at[_WORD_KINDS[m.group(0)]].append(i)
+    at: dict[str, list[int]] = {"d": digit_run_starts(text), "m": [], "w": [], "s": []}
+    for i in words:
+        at[_WORD_KINDS[text[i: i + 3].lower()]].append(i)
     return at
-
-
-def _finditer(rx: re.Pattern[str], text: str, starts: list[int]):
-    """rx.finditer(text), trying only the given start positions (none of the patterns matches empty)."""
-    pos = 0
-    for i in starts:
-        if i >= pos:
-            m = rx.match(text, i)
-            if m:
-                yield m
-                pos = m.end()
 
 
 @lru_cache(maxsize=8)  # one scan serves every default year asked for
@@ -192,7 +176,7 @@ def _scan(text: str) -> tuple[tuple[re.Match[str], object], ...]:
             matches = rx.finditer(text)
         else:
             starts = sorted(i for k in kinds for i in at[k]) if len(kinds) > 1 else at[kinds]
-            matches = _finditer(rx, text, starts)
+            matches = finditer_at(rx, text, starts)
         out += [(m, handler) for m in matches]
     return tuple(out)
 
@@ -237,6 +221,56 @@ _BARE_MONTH = re.compile(
 _RELATIVE_YEAR = re.compile(r"(?<!the )\b(?P<which>last|this) year\b", re.I)
 
 
+_LONGEST_LEAD = len("at the beginning of")
+
+
+def _bare_months(text: str):
+    """_BARE_MONTH.finditer(text), tried only at the words just before a month (see cscetl.scan)."""
+    at = _starts(text)
+    if at is None:
+        return _BARE_MONTH.finditer(text)
+    starts: set[int] = set()
+    for q in at["m"]:
+        for j in _lead_ends(text, q):
+            starts.update(p for p in range(max(0, j - _LONGEST_LEAD), j) if p == 0 or not _is_word(text[p - 1]))
+    return finditer_at(_BARE_MONTH, text, sorted(starts))
+
+
+def _lead_ends(text: str, q: int) -> list[int]:
+    """Where the word leading to a month at q may end: before the spaces ahead of it, or before "the" and its spaces."""
+    j = _skip_space_back(text, q)
+    if j == q:
+        return []
+    ends = [j]
+    if text[j - 3: j].lower() == "the":
+        k = _skip_space_back(text, j - 3)
+        if k < j - 3:
+            ends.append(k)
+    return ends
+
+
+def _skip_space_back(text: str, i: int) -> int:
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _relative_years(text: str):
+    """_RELATIVE_YEAR.finditer(text), tried only five characters before each "year"."""
+    if _starts(text) is None:
+        return _RELATIVE_YEAR.finditer(text)
+    low, starts, i = text.lower(), [], 0
+    while (i := low.find("year", i)) >= 0:
+        if i >= 5:
+            starts.append(i - 5)  # "last year", "this year"
+        i += 4
+    return finditer_at(_RELATIVE_YEAR, text, starts)
+
+
 def find_relative_dates(text: str, reference: date | None) -> list[DateMatch]:
     """Dates placed by a reference date (the document's): "in February" (the latest February on or
     before the reference month, unless the sentence named a year just before: "in 2019, when an
@@ -245,7 +279,7 @@ def find_relative_dates(text: str, reference: date | None) -> list[DateMatch]:
     Spans overlapping a find_dates() match are the caller's to drop."""
     out: list[DateMatch] = []
     explicit = [d for d in find_dates(text) if d.precision in ("day", "month", "year")]
-    for m in _BARE_MONTH.finditer(text):
+    for m in _bare_months(text):
         month = _mon(m["m"])
         before = [d for d in explicit if d.end <= m.start()]
         # "in 2019, when an inspection in September ...": a year earlier in the same sentence
@@ -259,7 +293,7 @@ def find_relative_dates(text: str, reference: date | None) -> list[DateMatch]:
         else:
             continue
         out.append(DateMatch(m.start("m"), m.end(), date(year, month, 1), "month"))
-    for m in _RELATIVE_YEAR.finditer(text) if reference else ():
+    for m in _relative_years(text) if reference else ():
         year = reference.year if m["which"].lower() == "this" else reference.year - 1
         out.append(DateMatch(m.start(), m.end(), date(year, 1, 1), "year"))
     return sorted(out, key=lambda d: d.start)

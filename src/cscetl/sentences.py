@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace and a
 # capital, digit or opening quote — or at a line break. Abbreviations and decimals are not ends.
@@ -11,6 +12,11 @@ _ABBREV = re.compile(r"\b(mr|mrs|ms|dr|cllr|prof|st|no|nos|vol|para|paras|fig|e\
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence; whitespace is trimmed from both ends."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=8)  # the extractors of one document split the same text
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _END.finditer(text):
@@ -20,7 +26,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _push(text, start, m.start() + _closing_len(m.group(0)), spans)
         start = m.end()
     _push(text, start, len(text), spans)
-    return spans
+    return tuple(spans)
 
 
 def _closing_len(sep: str) -> int:

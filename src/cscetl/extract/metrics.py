@@ -13,6 +13,7 @@ from datetime import date
 from cscetl.dates import find_dates
 from cscetl.extract.metric_catalogue import classify, classify_near
 from cscetl.records import DocContext, Metric
+from cscetl.scan import digit_positions, digit_run_starts, finditer_at, word_starts
 from cscetl.sentences import sentence_spans
 
 # Number words ("eight social workers"); "one" and "a" are left out: too often not a figure.
@@ -28,17 +29,19 @@ _NUMBER = re.compile(
     r"(?P<rate>\s+(?:per|for every)\s+10,?000\b)?",
     re.I,
 )
+# How the number words open, for finding where a figure may start (see cscetl.scan)
+_NUMBER_WORD_HEADS = re.compile("|".join(sorted({w[:3] for w in _WORDS if w not in ("zero", "one")})))
 _SCALE = {"million": 1e6, "mn": 1e6, "m": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3, "thousand": 1e3}
 
 # Spans that hold digits but no figure.
-_MASKS = [
-    re.compile(r"\b0\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b"),  # UK phone numbers
-    re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # postcodes
-    re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+"),
-    re.compile(r"\b\d{1,2}([:.]\d\d)?\s?(am|pm)\b|\b\d{1,2}:\d\d\b", re.I),  # times
-    re.compile(r"\bage[sd]?\s+(?:of\s+)?\d{1,2}(?:\s*(?:to|-|–|and|or)\s*\d{1,2})?\b|\b\d{1,2}\s*(?:to|-|–)\s*\d{1,2}[- ]year[- ]olds?\b", re.I),  # ages
-    re.compile(r"^\s*\(\d{1,2}\)|(?<=\n)\s*\(\d{1,2}\)"),  # "(2) That the report be noted": a numbered resolution
-]
+_PHONE = re.compile(r"\b0\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b")  # UK phone numbers
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_ADDRESS = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+")
+_TIME = re.compile(r"\b\d{1,2}([:.]\d\d)?\s?(am|pm)\b|\b\d{1,2}:\d\d\b", re.I)
+_AGE = re.compile(r"\bage[sd]?\s+(?:of\s+)?\d{1,2}(?:\s*(?:to|-|–|and|or)\s*\d{1,2})?\b|\b\d{1,2}\s*(?:to|-|–)\s*\d{1,2}[- ]year[- ]olds?\b", re.I)
+_RESOLUTION = re.compile(r"^\s*\(\d{1,2}\)|(?<=\n)\s*\(\d{1,2}\)")  # "(2) That the report be noted": a numbered resolution
+_MASKS = [_PHONE, _POSTCODE, _ADDRESS, _TIME, _AGE, _RESOLUTION]
+_AGE_HEAD = re.compile("age")
 _DURATION_AFTER = re.compile(r"^\s*(?:-|to|and|or)?\s*(?:\d+\s*)?-?\s*(?:working\s+|calendar\s+|school\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|yrs?)\b(?!\s+(?:olds?\b))|^-year-olds?\b|^\s*(?:st|nd|rd|th)\b", re.I)
 _NOT_FIGURE_BEFORE = re.compile(
     r"(?:\b(?:aged|ages?|under|section|sections|clause|paragraph|para|paras|page|pages|regulation|item|chapter|act|no\.?|number|year|years|key stage|ks|room|tel|telephone|phone|minute|minutes|appendix|annex|table|figure|rule|article|standard|level|grade|stage|phase|version|route|junction|ward)\s*|[A-Za-z]-?|[\d.,]|#)$",
@@ -70,16 +73,48 @@ class _Figure:
 
 
 def _masked(text: str, default_year: int | None) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for rx in _MASKS for m in rx.finditer(text)]
+    runs = digit_run_starts(text)
+    spans = [(m.start(), m.end()) for rx in _MASKS for m in _mask_matches(rx, text, runs)]
     spans += [(d.start, d.end) for d in find_dates(text, default_year=default_year)]
     return spans
 
 
-def _figures(text: str, s0: int, s1: int, masked: list[tuple[int, int]]) -> list[_Figure]:
+def _mask_matches(rx: re.Pattern[str], text: str, runs: list[int]):
+    """rx.finditer(text), tried only where a match of that mask can start (see cscetl.scan); runs:
+    where the text's runs of digits start."""
+    if rx is _PHONE or rx is _TIME:  # \b and a digit
+        return finditer_at(rx, text, runs)
+    if rx is _POSTCODE:  # one or two capitals, then a run of digits
+        return finditer_at(rx, text, sorted({i - k for i in runs for k in (1, 2) if i >= k}))
+    if rx is _ADDRESS:
+        return rx.finditer(text) if ("@" in text or "http" in text or "www." in text) else ()
+    if rx is _AGE:
+        ages = word_starts(text, _AGE_HEAD)
+        return rx.finditer(text) if ages is None else finditer_at(rx, text, sorted(ages + runs))
+    if rx is _RESOLUTION:
+        return rx.finditer(text) if "(" in text else ()
+    return rx.finditer(text)
+
+
+_POUND = re.compile("£")
+
+
+def _number_starts(text: str) -> list[int] | None:
+    """Where a figure may start: a digit, a "£" or a number word; None when the text needs the full scan."""
+    words = word_starts(text, _NUMBER_WORD_HEADS)
+    if words is None:
+        return None
+    pounds = [m.start() for m in _POUND.finditer(text)]
+    return sorted(digit_positions(text) + pounds + words)
+
+
+def _figures(text: str, s0: int, s1: int, masked: set[int], starts: list[int] | None) -> list[_Figure]:
+    """The figures of the sentence [s0, s1); masked holds every character position inside a mask."""
     out = []
-    for m in _NUMBER.finditer(text, s0, s1):
+    numbers = _NUMBER.finditer(text, s0, s1) if starts is None else finditer_at(_NUMBER, text, starts, s0, s1)
+    for m in numbers:
         a, b = m.start("num"), m.end("num")
-        if any(x <= a < y for x, y in masked):
+        if a in masked:
             continue
         before, after = text[max(s0, a - 40) : m.start()], text[b : min(s1, b + 40)]
         unit = "gbp" if m.group("gbp") else "percent" if m.group("pct") else "per_10k" if m.group("rate") else "count"
@@ -119,12 +154,13 @@ def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) 
     ("at the time of the visit") are as of then.
     """
     default_year = ctx.published_date.year if ctx.published_date else None
-    masked = _masked(text, default_year)
+    masked = {i for x, y in _masked(text, default_year) for i in range(x, y)}
+    starts = _number_starts(text)
     dates = find_dates(text, default_year=default_year)
     rows: list[Metric] = []
     last_as_of: tuple | None = None
     for s0, s1 in sentence_spans(text):
-        figures = _figures(text, s0, s1, masked)
+        figures = _figures(text, s0, s1, masked, starts)
         sentence = text[s0:s1]
         denied = bool(_DENIED.search(sentence))
         named: list[tuple[_Figure, str]] = []

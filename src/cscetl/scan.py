@@ -1,0 +1,54 @@
+"""Running a pattern only where a match can start.
+
+Python's re tries a pattern at every character of the text unless the pattern's first item tells
+it where a match may begin, and a leading \\b, an optional group or IGNORECASE hides that. Many of
+our patterns can only start at a few kinds of place (a digit, a "£", a month name). Finding those
+places with a fast search and trying the pattern only there gives the same matches in a fraction
+of the time.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+
+# Letters that re.IGNORECASE matches to an ASCII letter though str.lower() does not turn them into
+# it (ſ ~ s, ı ~ i; İ lowers to two characters and is caught by the length): such a text gets the full scan.
+_ODD_FOLDS = re.compile("[\u017f\u0131\u0130]")
+_DIGIT = re.compile(r"\d")
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def finditer_at(rx: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
+                endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """rx.finditer(text, pos, endpos), given the sorted positions where a match may start (a
+    superset). Only for patterns that never match the empty string."""
+    end = len(text) if endpos is None else endpos
+    for k in range(bisect_left(starts, pos), len(starts)):
+        i = starts[k]
+        if i >= end:
+            return
+        if i >= pos:
+            m = rx.match(text, i, end)
+            if m:
+                yield m
+                pos = m.end()
+
+
+def digit_positions(text: str) -> list[int]:
+    return [m.start() for m in _DIGIT.finditer(text)]
+
+
+def digit_run_starts(text: str) -> list[int]:
+    """Where each run of digits begins: the only places a match opening with \\b and a digit can start."""
+    return [m.start() for m in _DIGIT_RUN.finditer(text)]
+
+
+def word_starts(text: str, heads: re.Pattern[str]) -> list[int] | None:
+    """Where a word begins with one of `heads` (a case-sensitive pattern of lower-case beginnings,
+    which re runs fast), case ignored; None when the text needs the full scan."""
+    low = text.lower()
+    if len(low) != len(text) or _ODD_FOLDS.search(text):
+        return None
+    return [i for i in (m.start() for m in heads.finditer(low))
+            if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")]
