@@ -44,11 +44,31 @@ def digit_run_starts(text: str) -> list[int]:
     return [m.start() for m in _DIGIT_RUN.finditer(text)]
 
 
+def lowered(text: str) -> str | None:
+    """text.lower(), when it keeps every offset and a lower-case search in it finds whatever an
+    IGNORECASE pattern would; None otherwise (the caller then takes the full scan)."""
+    low = text.lower()
+    if len(low) != len(text) or _ODD_FOLDS.search(text):
+        return None
+    return low
+
+
+def positions(low: str, words: tuple[str, ...]) -> list[int]:
+    """Sorted start positions of every occurrence of the words in low."""
+    out = []
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            out.append(i)
+            i = low.find(w, i + 1)
+    return sorted(out)
+
+
 def word_starts(text: str, heads: re.Pattern[str]) -> list[int] | None:
     """Where a word begins with one of `heads` (a case-sensitive pattern of lower-case beginnings,
     which re runs fast), case ignored; None when the text needs the full scan."""
-    low = text.lower()
-    if len(low) != len(text) or _ODD_FOLDS.search(text):
+    low = lowered(text)
+    if low is None:
         return None
     return [i for i in (m.start() for m in heads.finditer(low))
             if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")]

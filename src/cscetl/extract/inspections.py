@@ -15,12 +15,15 @@ good"), denials and futures ("the next inspection") are not verdicts or events.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from cscetl.dates import DateMatch, find_dates, find_relative_dates
 from cscetl.extract.judgements import GRADE, grade_of, overall_grade, report_header
 from cscetl.records import DocContext, Inspection
+from cscetl.scan import lowered, positions
 from cscetl.sentences import sentence_spans
 
 # --- vocabulary ----------------------------------------------------------------------------------------
@@ -152,8 +155,15 @@ _PART = re.compile(r",\s*(?:while|whereas|but|and|although|though)\b|\s(?:while|
 _FIGURE = re.compile(r"\d|%|£")
 # Words every grade phrase and every type phrase contains: a clause with neither holds no anchor, and
 # these cheap searches spare it the big patterns
-_GRADE_WORD = re.compile(r"outstanding|good|requir|adequate", re.I)
-_TYPE_WORD = re.compile(r"inspect|visit|jtai|ilacs|sif", re.I)
+_GRADE_WORDS = ("outstanding", "good", "requir", "adequate")
+_TYPE_WORDS = ("inspect", "visit", "jtai", "ilacs", "sif")
+_GRADE_WORD = re.compile("|".join(_GRADE_WORDS), re.I)
+_TYPE_WORD = re.compile("|".join(_TYPE_WORDS), re.I)
+# ... and the words each type's pattern cannot match without
+_TYPE_NEEDS = {
+    "jtai": ("inspect", "jtai"), "monitoring_visit": ("monitoring",), "focused_visit": ("focus",),
+    "other": ("inspect", "visit"), "full_inspection": ("inspect", "ilacs", "sif"), "visit": ("visit",),
+}
 
 
 @dataclass
@@ -281,7 +291,10 @@ def _verdict(text: str, a: int, m0: int, g0: int, g1: int, quoted: bool) -> bool
 
 def _type_anchors(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[_Anchor]:
     out: list[_Anchor] = []
+    low = lowered(text[a:b])
     for kind, rx in _TYPES:
+        if low is not None and not any(w in low for w in _TYPE_NEEDS[kind]):
+            continue
         for m in rx.finditer(text, a, b):
             if any(m.start() < y and x < m.end() for x, y in taken):
                 continue
@@ -356,10 +369,8 @@ def _about_other(text: str, anchor: _Anchor, s0: int, s1: int, prev: tuple[int, 
     good, while children's services were rated inadequate"), an inspection on the first thing named;
     failing that, the nearest in the sentence, or for "it"/"they" what the previous sentence named last.
     Places ("in the borough") are not subjects."""
-    def named(a: int, b: int) -> list[tuple[int, int, bool]]:
-        found = [(m.start(), m.end(), False) for m in _NOT_CSC.finditer(text, a, b)]
-        found += [(m.start(), m.end(), True) for m in _CSC.finditer(text, a, b)]
-        return sorted(e for e in found if not _LOCATIVE.search(text, max(a, e[0] - 20), e[0]))
+    def named(a: int, b: int) -> tuple[tuple[int, int, bool], ...]:
+        return _named(text, a, b)
 
     cut0 = max([m.end() for m in _PART.finditer(text, s0, anchor.a)], default=s0)
     cut1 = next((m.start() for m in _PART.finditer(text, anchor.b, s1)), s1)
@@ -380,11 +391,20 @@ def _about_other(text: str, anchor: _Anchor, s0: int, s1: int, prev: tuple[int, 
     return bool(ents) and not ents[-1][2]
 
 
+@lru_cache(maxsize=64)  # the anchors of one sentence ask about the same stretches
+def _named(text: str, a: int, b: int) -> tuple[tuple[int, int, bool], ...]:
+    """(start, end, is the council's) of what [a, b) names: a council's services or something else."""
+    found = [(m.start(), m.end(), False) for m in _NOT_CSC.finditer(text, a, b)]
+    found += [(m.start(), m.end(), True) for m in _CSC.finditer(text, a, b)]
+    return tuple(sorted(e for e in found if not _LOCATIVE.search(text, max(a, e[0] - 20), e[0])))
+
+
 def _clause_events(text: str, a: int, b: int, past: tuple[int, int] | None, dates: list[DateMatch],
-                   sent: tuple[int, int], prev: tuple[int, int] | None) -> list[_Event]:
-    grades = _grade_anchors(text, a, b) if _GRADE_WORD.search(text, a, b) else []
+                   sent: tuple[int, int], prev: tuple[int, int] | None, words: _Words | None = None) -> list[_Event]:
+    words = words or _Words(text)
+    grades = _grade_anchors(text, a, b) if words.grade_in(a, b) else []
     taken = [(g.a, g.b) for g in grades]
-    anchors = _type_anchors(text, a, b, taken) if _TYPE_WORD.search(text, a, b) else []
+    anchors = _type_anchors(text, a, b, taken) if words.type_in(a, b) else []
     if not grades and not anchors:
         return []
     # a JTAI or a SEND inspection is multi-agency by nature: police and health do not make it someone else's
@@ -597,8 +617,30 @@ def _merge(mentions: list[_Event], own: _Event | None) -> list[_Event]:
     return [e for e in events if e.start or e.judgement or e.ordinal or e.type != "full_inspection"]
 
 
-def _may_hold_anchor(text: str, a: int, b: int) -> bool:
-    return bool(_GRADE_WORD.search(text, a, b) or _TYPE_WORD.search(text, a, b))
+class _Words:
+    """Where the text has a grade word or a type word, found once: a stretch with neither holds no anchor."""
+
+    def __init__(self, text: str):
+        self.text = text
+        low = lowered(text)
+        self.grades = positions(low, _GRADE_WORDS) if low is not None else None
+        self.types = positions(low, _TYPE_WORDS) if low is not None else None
+
+    def grade_in(self, a: int, b: int) -> bool:
+        if self.grades is None:
+            return bool(_GRADE_WORD.search(self.text, a, b))
+        return _any_in(self.grades, a, b)
+
+    def type_in(self, a: int, b: int) -> bool:
+        if self.types is None:
+            return bool(_TYPE_WORD.search(self.text, a, b))
+        return _any_in(self.types, a, b)
+
+
+def _any_in(starts: list[int], a: int, b: int) -> bool:
+    """Does a word start in [a, b)? (One that runs past b can only add a needless look.)"""
+    i = bisect_left(starts, a)
+    return i < len(starts) and starts[i] < b
 
 
 # --- entry point ----------------------------------------------------------------------------------------
@@ -610,10 +652,11 @@ def extract_inspections(text: str, ctx: DocContext) -> list[Inspection]:
     unwrapped = _unwrap(text)
     mentions: list[_Event] = []
     prev = None
+    words = _Words(unwrapped)
     for s0, s1 in sentence_spans(unwrapped):
-        if not _SKIP_SENTENCE.match(text[s0:s1]) and _may_hold_anchor(unwrapped, s0, s1):
+        if not _SKIP_SENTENCE.match(text[s0:s1]) and (words.grade_in(s0, s1) or words.type_in(s0, s1)):
             for a, b, past in _clauses(unwrapped, s0, s1):
-                mentions += _clause_events(unwrapped, a, b, past, dates, (s0, s1), prev)
+                mentions += _clause_events(unwrapped, a, b, past, dates, (s0, s1), prev, words)
         prev = (s0, s1)
     own = None
     header = report_header(text)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from cscetl.records import DocContext, Quote
+from cscetl.scan import finditer_at
 
 MIN_WORDS = 5
 
@@ -92,27 +93,37 @@ def _is_close(text: str, i: int, single: bool) -> bool:
     return nxt.isspace() or nxt in ".,;:!?)—–-\"”"
 
 
+# The marks, for jumping from one to the next instead of stepping through every character
+_MARKS = {False: (re.compile(f"[{_OPEN_D}]"), re.compile(f"[{_CLOSE_D}]")),
+          True: (re.compile(f"[{_OPEN_S}]"), re.compile(f"[{_CLOSE_S}]"))}
+
+
 def _segments(text: str, paras: list[tuple[int, int]], single: bool) -> list[_Seg]:
-    opens, closes = (_OPEN_S, _CLOSE_S) if single else (_OPEN_D, _CLOSE_D)
+    opens, closes = _MARKS[single]
     segs: list[_Seg] = []
     for pi, (p0, p1) in enumerate(paras):
         i = p0
-        while i < p1:
-            ch = text[i]
-            if ch in opens and _is_open(text, i, single):
-                j = i + 1
-                close = None
-                while j < p1:
-                    if text[j] in closes and _is_close(text, j, single) and j > i + 1:
-                        close = j
-                        break
-                    j += 1
-                cont = bool(segs) and segs[-1].close_at is None and segs[-1].para == pi - 1 and i == p0
-                segs.append(_Seg(i + 1, close if close is not None else p1, i, close, pi, cont))
-                i = (close + 1) if close is not None else p1
-            else:
+        while (o := opens.search(text, i, p1)) is not None:
+            i = o.start()
+            if not _is_open(text, i, single):
                 i += 1
+                continue
+            close = _closing_mark(text, i, p1, closes, single)
+            cont = bool(segs) and segs[-1].close_at is None and segs[-1].para == pi - 1 and i == p0
+            segs.append(_Seg(i + 1, close if close is not None else p1, i, close, pi, cont))
+            i = (close + 1) if close is not None else p1
     return segs
+
+
+def _closing_mark(text: str, i: int, p1: int, closes: re.Pattern[str], single: bool) -> int | None:
+    """The mark that closes the quotation opened at i, before the paragraph ends at p1."""
+    j = i + 1
+    while (c := closes.search(text, j, p1)) is not None:
+        j = c.start()
+        if _is_close(text, j, single) and j > i + 1:
+            return j
+        j += 1
+    return None
 
 
 def _words(s: str) -> int:
@@ -234,7 +245,7 @@ def _attribution(text: str, seg: _Seg, paras: list[tuple[int, int]]) -> _Speaker
 def _people_in(text: str) -> list[tuple[int, str]]:
     """(position, full name) of every 'Title First Last' or 'First Last,' person mention."""
     out = []
-    for m in _PERSON.finditer(text):
+    for m in finditer_at(_PERSON, text, _capitals(text)):
         words = m.group("name").split()
         if words[0] in _NOT_NAMES or (len(words) < 2 and not m.group("title")):
             continue
@@ -242,6 +253,14 @@ def _people_in(text: str) -> list[tuple[int, str]]:
             continue
         out.append((m.start(), m.group("name")))
     return out
+
+
+_CAPITAL = re.compile("[A-Z]")
+
+
+def _capitals(text: str) -> list[int]:
+    """Where a capitalised word starts: the only places a _PERSON match can (it has no IGNORECASE)."""
+    return [i for i in (m.start() for m in _CAPITAL.finditer(text)) if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")]
 
 
 def extract_quotes(text: str, ctx: DocContext) -> list[Quote]:
