@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from cscetl.scan import digit_run_starts, finditer_at, word_starts
+from cscetl.scan import digit_run_starts, finditer_at, word_heads, word_starts
 
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -150,7 +150,7 @@ _WORD_KINDS = {
     **{w: "w" for w in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
     **{w: "s" for w in ("spr", "sum", "aut", "win")},
 }
-_WORD_HEADS = re.compile("|".join(_WORD_KINDS))
+_WORD_HEADS = word_heads(*_WORD_KINDS)
 
 
 @lru_cache(maxsize=8)
@@ -160,7 +160,7 @@ def _starts(text: str) -> dict[str, list[int]] | None:
     words = word_starts(text, _WORD_HEADS)
     if words is None:
         return None
-    at: dict[str, list[int]] = {"d": digit_run_starts(text), "m": [], "w": [], "s": []}
+    at: dict[str, list[int]] = {"d": list(digit_run_starts(text)), "m": [], "w": [], "s": []}
     for i in words:
         at[_WORD_KINDS[text[i: i + 3].lower()]].append(i)
     return at
@@ -195,9 +195,11 @@ def _find_dates(text: str, default_year: int | None) -> tuple[DateMatch, ...]:
             found.append(DateMatch(m.start(), m.end(), got[0], got[2], got[1]))
     found.sort(key=lambda d: (-(d.end - d.start), d.start))
     taken: list[DateMatch] = []
+    used = bytearray(len(text))  # 1 under every character a taken date covers
     for d in found:
-        if all(d.end <= t.start or d.start >= t.end for t in taken):
+        if used.find(1, d.start, d.end) < 0:
             taken.append(d)
+            used[d.start: d.end] = b"\x01" * (d.end - d.start)
     return tuple(sorted(taken, key=lambda d: d.start))
 
 

@@ -319,7 +319,8 @@ def _mentions(text: str) -> list[tuple[CouncilMention, str]]:
     """find_councils() with each mention's grade."""
     rx, entries = _matcher()
     hits = []
-    for m in rx.finditer(text.translate(_ASCII_LOWER)):
+    low = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)  # the same for ASCII, and faster
+    for m in rx.finditer(low):
         entry = entries.get(_key(m.group("core")))
         grade = _grade(text, m, entry) if entry else "no"
         if grade != "no":
@@ -347,6 +348,13 @@ def find_councils(text: str) -> list[CouncilMention]:
     when the text names the same council elsewhere. An ambiguous alias ("Achieving for Children") counts
     for whichever of its councils the text names most often on its own, and not at all on a tie or none."""
     return [mention for mention, _ in _mentions(text)]
+
+
+@lru_cache(maxsize=256)  # a document's rows often share a sentence
+def only_council_in(sentence: str) -> Council | None:
+    """The council a sentence names, when it names exactly one (by ONS code), else None."""
+    found = {m.council.ons_code: m.council for m in find_councils(sentence)}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 # ----------------------------------------------------------------------------------------- documents

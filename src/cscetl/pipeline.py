@@ -64,11 +64,8 @@ def parse_bytes(data: bytes, name: str, content_type: str | None, url: str | Non
 
 def _council_of(sentence: str, doc: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
     """The council a row's own sentence names (when it names exactly one), else the document's."""
-    found = {m.council.ons_code: m.council for m in gazetteer.find_councils(sentence)}
-    if len(found) == 1:
-        c = next(iter(found.values()))
-        return c.ons_code, c.name
-    return doc
+    c = gazetteer.only_council_in(sentence)
+    return (c.ons_code, c.name) if c is not None else doc
 
 
 def _main_event_date(inspections: list[Inspection]) -> date | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
+from functools import lru_cache
 
 # Letters that re.IGNORECASE matches to an ASCII letter though str.lower() does not turn them into
 # it (ſ ~ s, ı ~ i; İ lowers to two characters and is caught by the length): such a text gets the full scan.
@@ -35,13 +36,15 @@ def finditer_at(rx: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
                 pos = m.end()
 
 
-def digit_positions(text: str) -> list[int]:
-    return [m.start() for m in _DIGIT.finditer(text)]
+@lru_cache(maxsize=8)
+def digit_positions(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in _DIGIT.finditer(text))
 
 
-def digit_run_starts(text: str) -> list[int]:
+@lru_cache(maxsize=8)  # dates and figures ask about the same text
+def digit_run_starts(text: str) -> tuple[int, ...]:
     """Where each run of digits begins: the only places a match opening with \\b and a digit can start."""
-    return [m.start() for m in _DIGIT_RUN.finditer(text)]
+    return tuple(m.start() for m in _DIGIT_RUN.finditer(text))
 
 
 def lowered(text: str) -> str | None:
@@ -64,11 +67,43 @@ def positions(low: str, words: tuple[str, ...]) -> list[int]:
     return sorted(out)
 
 
-def word_starts(text: str, heads: re.Pattern[str]) -> list[int] | None:
-    """Where a word begins with one of `heads` (a case-sensitive pattern of lower-case beginnings,
-    which re runs fast), case ignored; None when the text needs the full scan."""
+# The three-letter word beginnings the extractors look for, declared by each (word_heads): one pass
+# over a text finds them all.
+_HEADS: set[str] = set()
+_heads_rx: re.Pattern[str] | None = None
+
+
+def word_heads(*heads: str) -> frozenset[str]:
+    """Declare beginnings to look for with word_starts (lower-case, three letters each, so that no two
+    can match at one place)."""
+    global _heads_rx
+    assert all(len(h) == 3 and h == h.lower() for h in heads)
+    _HEADS.update(heads)
+    _heads_rx = None
+    _word_starts_by_head.cache_clear()
+    return frozenset(heads)
+
+
+@lru_cache(maxsize=8)
+def _word_starts_by_head(text: str) -> dict[str, list[int]] | None:
+    global _heads_rx
     low = lowered(text)
     if low is None:
         return None
-    return [i for i in (m.start() for m in heads.finditer(low))
-            if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")]
+    if _heads_rx is None:
+        _heads_rx = re.compile("|".join(sorted(_HEADS)))  # plain literals: re scans for them fast
+    out: dict[str, list[int]] = {}
+    for m in _heads_rx.finditer(low):
+        i = m.start()
+        if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):
+            out.setdefault(m.group(0), []).append(i)
+    return out
+
+
+def word_starts(text: str, heads: frozenset[str]) -> list[int] | None:
+    """Where a word begins with one of `heads` (declared with word_heads), case ignored, in text
+    order; None when the text needs the full scan."""
+    found = _word_starts_by_head(text)
+    if found is None:
+        return None
+    return sorted(i for h in heads for i in found.get(h, ()))

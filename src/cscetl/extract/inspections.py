@@ -391,6 +391,19 @@ def _about_other(text: str, anchor: _Anchor, s0: int, s1: int, prev: tuple[int, 
     return bool(ents) and not ents[-1][2]
 
 
+def _dates_within(dates: list[DateMatch], a: int, b: int, starts: list[int] | None) -> list[DateMatch]:
+    """The dates (sorted by start; starts: their starts) that lie within [a, b)."""
+    starts = starts if starts is not None else [d.start for d in dates]
+    out = []
+    for k in range(bisect_left(starts, a), len(dates)):
+        d = dates[k]
+        if d.start >= b:
+            break
+        if d.end <= b:
+            out.append(d)
+    return out
+
+
 @lru_cache(maxsize=64)  # the anchors of one sentence ask about the same stretches
 def _named(text: str, a: int, b: int) -> tuple[tuple[int, int, bool], ...]:
     """(start, end, is the council's) of what [a, b) names: a council's services or something else."""
@@ -400,7 +413,10 @@ def _named(text: str, a: int, b: int) -> tuple[tuple[int, int, bool], ...]:
 
 
 def _clause_events(text: str, a: int, b: int, past: tuple[int, int] | None, dates: list[DateMatch],
-                   sent: tuple[int, int], prev: tuple[int, int] | None, words: _Words | None = None) -> list[_Event]:
+                   sent: tuple[int, int], prev: tuple[int, int] | None, words: _Words | None = None,
+                   date_starts: list[int] | None = None) -> list[_Event]:
+    """The events a clause [a, b) mentions. words and date_starts (the dates' starts) are the
+    document's, computed once; found here when not given."""
     words = words or _Words(text)
     grades = _grade_anchors(text, a, b) if words.grade_in(a, b) else []
     taken = [(g.a, g.b) for g in grades]
@@ -410,12 +426,15 @@ def _clause_events(text: str, a: int, b: int, past: tuple[int, int] | None, date
     # a JTAI or a SEND inspection is multi-agency by nature: police and health do not make it someone else's
     everything = [x for x in grades + anchors
                   if x.kind in ("jtai", "other") or not _about_other(text, x, sent[0], sent[1], prev)]
-    ds = [d for d in dates if a <= d.start and d.end <= b and not _NOT_EVENT_DATE.search(text[max(a, d.start - 40): d.start])]
+    if not everything:
+        return []
+    ds = [d for d in _dates_within(dates, a, b, date_starts) if not _NOT_EVENT_DATE.search(text[max(a, d.start - 40): d.start])]
     _assign_dates(text, everything, ds, a)
     visits = [x for x in everything if x.kind in ("monitoring_visit", "focused_visit") and not x.plural]
-    om = _ORDINAL_AFTER.search(text, a, min(len(text), b + 12))
-    if len(visits) == 1 and visits[0].ordinal is None and om and om.start() > visits[0].b:
-        visits[0].ordinal = _ORDINALS.get(om["ord"].lower()) or int(re.sub(r"\D", "", om["ord"]))
+    if len(visits) == 1 and visits[0].ordinal is None:
+        om = _ORDINAL_AFTER.search(text, a, min(len(text), b + 12))
+        if om and om.start() > visits[0].b:
+            visits[0].ordinal = _ORDINALS.get(om["ord"].lower()) or int(re.sub(r"\D", "", om["ord"]))
     specific = any(x.kind not in ("full_inspection", "grade", "visit") for x in everything)
     s0, s1 = sent
     events: list[_Event] = []
@@ -653,10 +672,11 @@ def extract_inspections(text: str, ctx: DocContext) -> list[Inspection]:
     mentions: list[_Event] = []
     prev = None
     words = _Words(unwrapped)
+    date_starts = [d.start for d in dates]
     for s0, s1 in sentence_spans(unwrapped):
         if not _SKIP_SENTENCE.match(text[s0:s1]) and (words.grade_in(s0, s1) or words.type_in(s0, s1)):
             for a, b, past in _clauses(unwrapped, s0, s1):
-                mentions += _clause_events(unwrapped, a, b, past, dates, (s0, s1), prev, words)
+                mentions += _clause_events(unwrapped, a, b, past, dates, (s0, s1), prev, words, date_starts)
         prev = (s0, s1)
     own = None
     header = report_header(text)

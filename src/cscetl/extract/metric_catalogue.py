@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,12 @@ def classify(clause: str, unit: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _rules_for(unit: str) -> tuple[tuple[int, MetricRule], ...]:
+    """(catalogue order, rule) of the rules a figure of this unit may match."""
+    return tuple((order, rule) for order, rule in enumerate(CATALOGUE) if unit in rule.units)
+
+
 def classify_near(before: str, figure: str, after: str, unit: str) -> str | None:
     """The catalogue metric whose words stand closest to the figure ("a vacancy rate of 26.7%, and
     agency staff make up 11.9%": vacancy for the first, agency for the second); ties go to the
@@ -78,9 +85,7 @@ def classify_near(before: str, figure: str, after: str, unit: str) -> str | None
     text = before + figure + after
     a, b = len(before), len(before) + len(figure)
     best: tuple[int, int, str] | None = None
-    for order, rule in enumerate(CATALOGUE):
-        if unit not in rule.units:
-            continue
+    for order, rule in _rules_for(unit):
         for m in rule.pattern.finditer(text):
             gap = 0 if m.start() < b and m.end() > a else (a - m.end() if m.end() <= a else m.start() - b)
             if best is None or (gap, order) < best[:2]:

@@ -13,7 +13,7 @@ from datetime import date
 from cscetl.dates import find_dates
 from cscetl.extract.metric_catalogue import classify, classify_near
 from cscetl.records import DocContext, Metric
-from cscetl.scan import digit_positions, digit_run_starts, finditer_at, word_starts
+from cscetl.scan import digit_positions, digit_run_starts, finditer_at, word_heads, word_starts
 from cscetl.sentences import sentence_spans
 
 # Number words ("eight social workers"); "one" and "a" are left out: too often not a figure.
@@ -30,7 +30,7 @@ _NUMBER = re.compile(
     re.I,
 )
 # How the number words open, for finding where a figure may start (see cscetl.scan)
-_NUMBER_WORD_HEADS = re.compile("|".join(sorted({w[:3] for w in _WORDS if w not in ("zero", "one")})))
+_NUMBER_WORD_HEADS = word_heads(*{w[:3] for w in _WORDS if w not in ("zero", "one")})
 _SCALE = {"million": 1e6, "mn": 1e6, "m": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3, "thousand": 1e3}
 
 # Spans that hold digits but no figure.
@@ -41,7 +41,7 @@ _TIME = re.compile(r"\b\d{1,2}([:.]\d\d)?\s?(am|pm)\b|\b\d{1,2}:\d\d\b", re.I)
 _AGE = re.compile(r"\bage[sd]?\s+(?:of\s+)?\d{1,2}(?:\s*(?:to|-|–|and|or)\s*\d{1,2})?\b|\b\d{1,2}\s*(?:to|-|–)\s*\d{1,2}[- ]year[- ]olds?\b", re.I)
 _RESOLUTION = re.compile(r"^\s*\(\d{1,2}\)|(?<=\n)\s*\(\d{1,2}\)")  # "(2) That the report be noted": a numbered resolution
 _MASKS = [_PHONE, _POSTCODE, _ADDRESS, _TIME, _AGE, _RESOLUTION]
-_AGE_HEAD = re.compile("age")
+_AGE_HEAD = word_heads("age")
 _DURATION_AFTER = re.compile(r"^\s*(?:-|to|and|or)?\s*(?:\d+\s*)?-?\s*(?:working\s+|calendar\s+|school\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|yrs?)\b(?!\s+(?:olds?\b))|^-year-olds?\b|^\s*(?:st|nd|rd|th)\b", re.I)
 _NOT_FIGURE_BEFORE = re.compile(
     r"(?:\b(?:aged|ages?|under|section|sections|clause|paragraph|para|paras|page|pages|regulation|item|chapter|act|no\.?|number|year|years|key stage|ks|room|tel|telephone|phone|minute|minutes|appendix|annex|table|figure|rule|article|standard|level|grade|stage|phase|version|route|junction|ward)\s*|[A-Za-z]-?|[\d.,]|#)$",
@@ -79,7 +79,7 @@ def _masked(text: str, default_year: int | None) -> list[tuple[int, int]]:
     return spans
 
 
-def _mask_matches(rx: re.Pattern[str], text: str, runs: list[int]):
+def _mask_matches(rx: re.Pattern[str], text: str, runs: tuple[int, ...]):
     """rx.finditer(text), tried only where a match of that mask can start (see cscetl.scan); runs:
     where the text's runs of digits start."""
     if rx is _PHONE or rx is _TIME:  # \b and a digit
@@ -90,7 +90,7 @@ def _mask_matches(rx: re.Pattern[str], text: str, runs: list[int]):
         return rx.finditer(text) if ("@" in text or "http" in text or "www." in text) else ()
     if rx is _AGE:
         ages = word_starts(text, _AGE_HEAD)
-        return rx.finditer(text) if ages is None else finditer_at(rx, text, sorted(ages + runs))
+        return rx.finditer(text) if ages is None else finditer_at(rx, text, sorted(ages + list(runs)))
     if rx is _RESOLUTION:
         return rx.finditer(text) if "(" in text else ()
     return rx.finditer(text)
@@ -105,7 +105,7 @@ def _number_starts(text: str) -> list[int] | None:
     if words is None:
         return None
     pounds = [m.start() for m in _POUND.finditer(text)]
-    return sorted(digit_positions(text) + pounds + words)
+    return sorted([*digit_positions(text), *pounds, *words])
 
 
 def _figures(text: str, s0: int, s1: int, masked: set[int], starts: list[int] | None) -> list[_Figure]:
