@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
+from re import _constants as _C, _parser  # to read a pattern's literals (required_words)
 
 # Letters that re.IGNORECASE matches to an ASCII letter though str.lower() does not turn them into
 # it (ſ ~ s, ı ~ i; İ lowers to two characters and is caught by the length): such a text gets the full scan.
@@ -107,3 +109,118 @@ def word_starts(text: str, heads: frozenset[str]) -> list[int] | None:
     if found is None:
         return None
     return sorted(i for h in heads for i in found.get(h, ()))
+
+
+# --- literal prefilters ------------------------------------------------------------------------------
+# Most stretches of text cannot match most of our patterns, and a pattern is much slower to run than a
+# test for a word. required_words() reads a pattern and names words one of which any match must hold;
+# may_match() tests for them in lower-cased text first.
+
+_MAX_STRINGS = 64  # a literal run that could be spelled more ways than this is not worth tracking
+
+
+@dataclass(frozen=True)
+class _Info:
+    exact: frozenset[str] | None  # the item matches exactly one of these strings (lower-cased)
+    needs: tuple[frozenset[str], ...] = ()  # any match holds a word of each of these sets
+
+
+def _usable(words: frozenset[str] | None) -> bool:
+    return bool(words) and "" not in words
+
+
+def _best(sets) -> frozenset[str] | None:
+    """The most selective of the sets: longest shortest word, then fewest words."""
+    ok = [x for x in sets if _usable(x)]
+    return max(ok, key=lambda x: (min(map(len, x)), -len(x))) if ok else None
+
+
+def _seq_info(items) -> _Info:
+    run: frozenset[str] = frozenset({""})
+    needs: list[frozenset[str]] = []
+    whole = True
+    for item in items:
+        info = _item_info(item)
+        if info.exact is not None and len(run) * len(info.exact) <= _MAX_STRINGS:
+            run = frozenset(r + e for r in run for e in info.exact)
+            continue
+        whole = False
+        needs += [x for x in (run, *info.needs) if _usable(x)]
+        run = info.exact if info.exact is not None else frozenset({""})
+    needs += [run] if _usable(run) else []
+    return _Info(run if whole else None, tuple(needs))
+
+
+def _char_set(items) -> frozenset[str] | None:
+    out: set[str] = set()
+    for op, av in items:
+        if op is _C.LITERAL:
+            out.add(chr(av).lower())
+        elif op is _C.RANGE and av[1] - av[0] < 10:
+            out.update(chr(c).lower() for c in range(av[0], av[1] + 1))
+        else:
+            return None  # a category, a negation or a wide range
+    return frozenset(out)
+
+
+def _item_info(item) -> _Info:
+    op, av = item
+    if op is _C.LITERAL:
+        return _Info(frozenset({chr(av).lower()}))
+    if op is _C.IN:
+        return _Info(_char_set(av))
+    if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        return _Info(frozenset({""}))  # zero width: a literal run goes on through it
+    if op is _C.SUBPATTERN:
+        return _seq_info(av[-1])
+    if op is _C.BRANCH:
+        alts = [_seq_info(alt) for alt in av[1]]
+        exact = None
+        if all(a.exact is not None for a in alts):
+            exact = frozenset().union(*(a.exact for a in alts))
+            exact = exact if len(exact) <= _MAX_STRINGS else None
+        # each alternative brings its most selective set; the branch needs a word of one of them
+        each = [_best([a.exact, *a.needs]) for a in alts]
+        needs = (frozenset().union(*each),) if all(each) else ()
+        return _Info(exact, needs)
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        info = _seq_info(sub)
+        if lo == 0:
+            return _Info(info.exact | {""} if hi == 1 and info.exact is not None else None)
+        if lo == hi == 1:
+            return info
+        return _Info(None, tuple(x for x in (info.exact, *info.needs) if _usable(x)))
+    return _Info(None)  # any character, a negated literal, a category, a back-reference
+
+
+def _minimal(words: frozenset[str]) -> frozenset[str]:
+    """The words without those holding another of them (the shorter one is there whenever they are)."""
+    return frozenset(w for w in words if not any(v != w and v in w for v in words))
+
+
+@lru_cache(maxsize=None)
+def required_words(rx: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """Sets of lower-case words: every match of rx holds a word of each set (the two most selective
+    sets are kept; none when the pattern promises nothing)."""
+    info = _seq_info(_parser.parse(rx.pattern, rx.flags))
+    sets = {_minimal(x) for x in (info.exact, *info.needs) if _usable(x)}
+    ranked = sorted(sets, key=lambda x: (min(map(len, x)), -len(x)), reverse=True)
+    return tuple(ranked[:2])
+
+
+def _has_any(words: frozenset[str]):
+    if len(words) <= 4:
+        return lambda low: any(w in low for w in words)
+    alternation = re.compile("|".join(re.escape(w) for w in sorted(words)))  # literals: a fast scan
+    return lambda low: alternation.search(low) is not None
+
+
+@lru_cache(maxsize=None)
+def _word_tests(rx: re.Pattern[str]):
+    return tuple(_has_any(words) for words in required_words(rx))
+
+
+def may_match(rx: re.Pattern[str], low: str | None) -> bool:
+    """False only when rx cannot match in the text whose lowered() form is low (None: unknown)."""
+    return low is None or all(test(low) for test in _word_tests(rx))

@@ -23,7 +23,7 @@ from functools import lru_cache
 from cscetl.dates import DateMatch, find_dates, find_relative_dates
 from cscetl.extract.judgements import GRADE, grade_of, overall_grade, report_header
 from cscetl.records import DocContext, Inspection
-from cscetl.scan import lowered, positions
+from cscetl.scan import lowered, may_match, positions
 from cscetl.sentences import sentence_spans
 
 # --- vocabulary ----------------------------------------------------------------------------------------
@@ -159,11 +159,6 @@ _GRADE_WORDS = ("outstanding", "good", "requir", "adequate")
 _TYPE_WORDS = ("inspect", "visit", "jtai", "ilacs", "sif")
 _GRADE_WORD = re.compile("|".join(_GRADE_WORDS), re.I)
 _TYPE_WORD = re.compile("|".join(_TYPE_WORDS), re.I)
-# ... and the words each type's pattern cannot match without
-_TYPE_NEEDS = {
-    "jtai": ("inspect", "jtai"), "monitoring_visit": ("monitoring",), "focused_visit": ("focus",),
-    "other": ("inspect", "visit"), "full_inspection": ("inspect", "ilacs", "sif"), "visit": ("visit",),
-}
 
 
 @dataclass
@@ -253,7 +248,10 @@ def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int, tuple[int, int
 
 def _grade_anchors(text: str, a: int, b: int) -> list[_Anchor]:
     out: list[_Anchor] = []
+    low = lowered(text[a:b])
     for rx in _GRADE_PHRASES:
+        if not may_match(rx, low):
+            continue
         for m in rx.finditer(text, a, b):
             gname = "g" if m.group("g") else "g2" if "g2" in rx.groupindex and m.group("g2") else None
             if gname is None:
@@ -293,7 +291,7 @@ def _type_anchors(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> li
     out: list[_Anchor] = []
     low = lowered(text[a:b])
     for kind, rx in _TYPES:
-        if low is not None and not any(w in low for w in _TYPE_NEEDS[kind]):
+        if not may_match(rx, low):
             continue
         for m in rx.finditer(text, a, b):
             if any(m.start() < y and x < m.end() for x, y in taken):
@@ -407,8 +405,9 @@ def _dates_within(dates: list[DateMatch], a: int, b: int, starts: list[int] | No
 @lru_cache(maxsize=64)  # the anchors of one sentence ask about the same stretches
 def _named(text: str, a: int, b: int) -> tuple[tuple[int, int, bool], ...]:
     """(start, end, is the council's) of what [a, b) names: a council's services or something else."""
-    found = [(m.start(), m.end(), False) for m in _NOT_CSC.finditer(text, a, b)]
-    found += [(m.start(), m.end(), True) for m in _CSC.finditer(text, a, b)]
+    low = lowered(text[a:b])
+    found = [(m.start(), m.end(), False) for m in _NOT_CSC.finditer(text, a, b)] if may_match(_NOT_CSC, low) else []
+    found += [(m.start(), m.end(), True) for m in _CSC.finditer(text, a, b)] if may_match(_CSC, low) else []
     return tuple(sorted(e for e in found if not _LOCATIVE.search(text, max(a, e[0] - 20), e[0])))
 
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cscetl.scan import lowered, may_match
+
 
 @dataclass(frozen=True)
 class MetricRule:
@@ -85,7 +87,10 @@ def classify_near(before: str, figure: str, after: str, unit: str) -> str | None
     text = before + figure + after
     a, b = len(before), len(before) + len(figure)
     best: tuple[int, int, str] | None = None
+    low = lowered(text)
     for order, rule in _rules_for(unit):
+        if not may_match(rule.pattern, low):
+            continue  # the rule's words are not there: spare its pattern
         for m in rule.pattern.finditer(text):
             gap = 0 if m.start() < b and m.end() > a else (a - m.end() if m.end() <= a else m.start() - b)
             if best is None or (gap, order) < best[:2]:
