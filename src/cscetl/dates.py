@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from cscetl.scan import digit_run_starts, finditer_at, word_heads, word_starts
+from cscetl.scan import digit_run_starts, finditer_at, word_heads, word_starts_by_head
 
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -150,19 +150,21 @@ _WORD_KINDS = {
     **{w: "w" for w in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
     **{w: "s" for w in ("spr", "sum", "aut", "win")},
 }
-_WORD_HEADS = word_heads(*_WORD_KINDS)
+word_heads(*_WORD_KINDS)
 
 
 @lru_cache(maxsize=8)
 def _starts(text: str) -> dict[str, list[int]] | None:
     """Positions where a match may begin, by kind (d, m, w, s), in text order; None when the text
     needs the full scan."""
-    words = word_starts(text, _WORD_HEADS)
-    if words is None:
+    heads = word_starts_by_head(text)
+    if heads is None:
         return None
     at: dict[str, list[int]] = {"d": list(digit_run_starts(text)), "m": [], "w": [], "s": []}
-    for i in words:
-        at[_WORD_KINDS[text[i: i + 3].lower()]].append(i)
+    for head, kind in _WORD_KINDS.items():
+        at[kind] += heads.get(head, ())
+    for kind in "mws":
+        at[kind].sort()
     return at
 
 

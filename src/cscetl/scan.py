@@ -82,30 +82,35 @@ def word_heads(*heads: str) -> frozenset[str]:
     assert all(len(h) == 3 and h == h.lower() for h in heads)
     _HEADS.update(heads)
     _heads_rx = None
-    _word_starts_by_head.cache_clear()
+    word_starts_by_head.cache_clear()
     return frozenset(heads)
 
 
 @lru_cache(maxsize=8)
-def _word_starts_by_head(text: str) -> dict[str, list[int]] | None:
+def word_starts_by_head(text: str) -> dict[str, list[int]] | None:
+    """head → where a word begins with it (case ignored), for the heads declared with word_heads;
+    None when the text needs the full scan."""
     global _heads_rx
     low = lowered(text)
     if low is None:
         return None
     if _heads_rx is None:
-        _heads_rx = re.compile("|".join(sorted(_HEADS)))  # plain literals: re scans for them fast
+        # a head after a character that is no ASCII word character (re scans for that class fast)
+        _heads_rx = re.compile(f"[^a-z0-9_]({'|'.join(sorted(_HEADS))})")
     out: dict[str, list[int]] = {}
+    if low[:3] in _HEADS:
+        out[low[:3]] = [0]
     for m in _heads_rx.finditer(low):
-        i = m.start()
-        if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):
-            out.setdefault(m.group(0), []).append(i)
+        i = m.start(1)
+        if not (text[i - 1].isalnum() or text[i - 1] == "_"):  # "é" is a word character too
+            out.setdefault(m.group(1), []).append(i)
     return out
 
 
 def word_starts(text: str, heads: frozenset[str]) -> list[int] | None:
     """Where a word begins with one of `heads` (declared with word_heads), case ignored, in text
     order; None when the text needs the full scan."""
-    found = _word_starts_by_head(text)
+    found = word_starts_by_head(text)
     if found is None:
         return None
     return sorted(i for h in heads for i in found.get(h, ()))

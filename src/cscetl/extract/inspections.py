@@ -208,17 +208,23 @@ _OPEN_END = re.compile(
     r"August|September|October|November|December)$")
 
 
+_CLOSED_LINE = re.compile(r"[.!?:;\"”’')]$")
+_SENTENCE_END = re.compile(r"[.!?:;]['’\"”)]?$")
+_LIST_ITEM = re.compile(r"[•●▪◼■\-–—*·]|\d+\.\s")
+
+
 def _unwrap(text: str) -> str:
     """The text with the line breaks of wrapped paragraphs (PDFs) turned to spaces, same length."""
     lines = text.split("\n")
     long = [ln.rstrip() for ln in lines if len(ln.strip()) >= 40]
-    wrapped = bool(long) and sum(not re.search(r"[.!?:;\"”’')]$", ln) for ln in long) / len(long) > 0.4
+    # (both end patterns span at most three characters: searching the last three is enough)
+    wrapped = bool(long) and sum(not _CLOSED_LINE.search(ln, len(ln) - 3) for ln in long) / len(long) > 0.4
     out = list(text)
     pos = 0
     for i, line in enumerate(lines[:-1]):
         pos += len(line)
         this, nxt = line.strip(), lines[i + 1].strip()
-        soft = bool(this and nxt) and not re.search(r"[.!?:;]['’\"”)]?$", this) and not re.match(r"[•●▪◼■\-–—*·]|\d+\.\s", nxt)
+        soft = bool(this and nxt) and not _SENTENCE_END.search(this, len(this) - 3) and not _LIST_ITEM.match(nxt)
         if soft and (nxt[0].islower() or (nxt[0].isdigit() and _OPEN_END.search(this)) or (wrapped and len(this) >= 30)):
             out[pos] = " "
         pos += 1

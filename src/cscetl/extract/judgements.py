@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from cscetl.dates import DateMatch, find_dates
 from cscetl.records import DocContext, Judgement
@@ -67,6 +68,7 @@ def _dates_line(text: str) -> tuple[re.Match[str], DateMatch] | None:
     return None
 
 
+@lru_cache(maxsize=8)  # both extractors ask, the table twice
 def report_header(text: str) -> ReportHeader | None:
     """The report's 'Inspection dates:' line, its first date, and the event type its title names."""
     got = _dates_line(text)

@@ -162,7 +162,7 @@ def extract_metrics(text: str, ctx: DocContext, event_date: date | None = None) 
     for s0, s1 in sentence_spans(text):
         figures = _figures(text, s0, s1, masked, starts)
         sentence = text[s0:s1]
-        denied = bool(_DENIED.search(sentence))
+        denied = bool(figures) and bool(_DENIED.search(sentence))  # only rows carry it
         named: list[tuple[_Figure, str]] = []
         for i, fig in enumerate(figures):
             prev_end = figures[i - 1].end if i else s0
