@@ -33,6 +33,11 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("site_furniture", re.compile(r"^(most read|most popular|trending( now)?|top stories|more like this|latest news|features|elsewhere on the bbc|was this page useful\??.*|is this page useful\??.*|we use cookies\b.*|accept (all )?cookies|cookie (settings|policy)|skip to (main )?content|back to top|jump to\b.{0,40}|breadcrumbs?|you are here:.*|share this page|copyright \d{4}\b.{0,80}|©.{0,100}|published\s+\d+\s+(minutes?|hours?|days?)\s+ago|listen to this article|support (our|local) journalism\b.{0,120}|our journalism\b.{0,40}(free|support)\b.{0,100})$", re.I)),
 ]
 
+# All rules in one pattern: re tries them in order, so the first alternative to match is the first
+# rule that matches, found in one call instead of one per rule
+assert all(rx.flags & re.I for _, rx in LINE_RULES)
+_ANY_RULE = re.compile("|".join(f"(?P<{name}>{rx.pattern})" for name, rx in LINE_RULES), re.I)
+
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _PHONE = re.compile(r"(\bT:?\s*|tel(ephone)?:?\s*|\b)0\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b", re.I)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.[\w.-]+|https?://\S+", re.I)
@@ -134,7 +139,7 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
     kept: list[str] = []
     seen: dict[str, int] = {}  # normalised line → index of its first appearance
     counts: dict[str, int] = {}
-    norms = [_norm(ln) for ln in lines]
+    norms = [_norm(ln) if ln else "" for ln in lines]  # most pages have as many blank lines as text ones
     for k in norms:
         counts[k] = counts.get(k, 0) + 1
     last_key = ""  # the last kept line's normal form
@@ -153,7 +158,8 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
                     removed.append(Removal("subscription_block", ln.strip()))
             i = end
             continue
-        rule = next((name for name, rx in LINE_RULES if rx.match(s)), None)
+        ruled = _ANY_RULE.match(s)
+        rule = ruled.lastgroup if ruled else None
         if rule is None and _is_letterhead(s):
             rule = "letterhead"
         key = norms[i] if s == raw else _norm(s)

@@ -50,6 +50,7 @@ class CouncilMention:
 
 # ---------------------------------------------------------------------------------------------- table
 
+@lru_cache(maxsize=4096)  # called on every mention's surface; the names are few
 def _key(s: str) -> str:
     """Comparison form: case, spacing, punctuation, apostrophes and "&" vs "and" ignored."""
     s = s.lower().replace("&", " and ").replace("’", "'").replace("'", "")
@@ -277,6 +278,11 @@ def _title_case_line(text: str, pos: int) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
+_PREV_WORD = re.compile(r"\b([A-Z][a-z]+)[ \t]+\Z")
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][a-z]+(?:['’]s)?)\b")
+_TRUSTISH = re.compile(r"children|trust", re.I)
+
+
 def _grade(text: str, m: re.Match[str], entry: _Entry) -> str:
     """'strong' (unmistakably the council), 'ok', 'weak' (counts only with support elsewhere) or 'no'.
     m is a match on the lower-cased text; the checks read the original."""
@@ -304,10 +310,10 @@ def _grade(text: str, m: re.Match[str], entry: _Entry) -> str:
     if _TITLE.search(before):
         return "no"  # "Ms Sutton"
     if not headline:
-        prev = re.search(r"\b([A-Z][a-z]+)[ \t]+\Z", before)
+        prev = _PREV_WORD.search(before)
         if prev and prev.group(1) not in _PREV_OK:
             return "no"  # "Clark Kent", "Greater Manchester"
-        nxt = re.match(r"[ \t]+([A-Z][a-z]+(?:['’]s)?)\b", after)
+        nxt = _NEXT_WORD.match(after)
         if nxt and nxt.group(1) not in _NEXT_OK and nxt.group(1) not in _PREV_OK:
             return "no"  # "Dudley Moore", "Kent Brockman"
     if word in _EITHER_AT_START and sentence_start and _EITHER_AT_START[word].match(after):
@@ -375,7 +381,7 @@ def main_council(text: str, title: str | None = None, url: str | None = None) ->
     for mention, grade in _mentions(text):
         start, tail = mention.start, text[mention.end: mention.end + 60]
         w = 1
-        if grade == "strong" or re.search(r"children|trust", mention.surface, re.I):
+        if grade == "strong" or _TRUSTISH.search(mention.surface):
             w += 2
         if start < 600:
             w += 1

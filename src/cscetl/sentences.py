@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from cscetl.scan import finditer_at
+
 # A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace and a
 # capital, digit or opening quote — or at a line break. Abbreviations and decimals are not ends.
 _END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(]?[A-Z0-9£])|\n+""")
@@ -19,7 +21,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _END.finditer(text):
+    for m in finditer_at(_END, text, _end_starts(text)):
         if "\n" not in m.group(0) and _ABBREV.search(text[max(start, m.start() - 8) : m.start()]):
             continue
         # a closing quote or bracket stays with its sentence
@@ -27,6 +29,14 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
         start = m.end()
     _push(text, start, len(text), spans)
     return tuple(spans)
+
+
+_END_MARK = re.compile(r"[.!?\n]")
+
+
+def _end_starts(text: str) -> list[int]:
+    """Where an _END match can start: just after . ! ? (its lookbehind) or at a line break."""
+    return [m.start() if m.group(0) == "\n" else m.end() for m in _END_MARK.finditer(text)]
 
 
 def _closing_len(sep: str) -> int:
