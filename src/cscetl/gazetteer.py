@@ -261,6 +261,17 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, _Entry]]:
 
 
 _ASCII_LOWER = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}  # keeps offsets, unlike str.lower()
+# The only characters str.lower() turns into ASCII ones (İ into two): without them, lower() puts the
+# same ASCII letters at the same offsets as the translation, and the name pattern reads only those
+_LOWERS_TO_ASCII = re.compile("[\u0130\u212a]")
+
+
+def _lower_ascii(text: str) -> str:
+    """text with A-Z lower-cased, offsets kept (other letters may be lower-cased too: no name has them)."""
+    low = text.lower()  # much faster than translate()
+    if text.isascii() or (len(low) == len(text) and not _LOWERS_TO_ASCII.search(text)):
+        return low
+    return text.translate(_ASCII_LOWER)
 
 
 def _case_ok(surface: str, entry: _Entry) -> bool:
@@ -325,7 +336,7 @@ def _mentions(text: str) -> list[tuple[CouncilMention, str]]:
     """find_councils() with each mention's grade."""
     rx, entries = _matcher()
     hits = []
-    low = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)  # the same for ASCII, and faster
+    low = _lower_ascii(text)
     for m in rx.finditer(low):
         entry = entries.get(_key(m.group("core")))
         grade = _grade(text, m, entry) if entry else "no"

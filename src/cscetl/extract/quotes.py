@@ -255,12 +255,13 @@ def _people_in(text: str) -> list[tuple[int, str]]:
     return out
 
 
-_CAPITAL = re.compile("[A-Z]")
+_CAPITAL_AFTER_NON_WORD = re.compile(r"\W[A-Z]")
 
 
 def _capitals(text: str) -> list[int]:
     """Where a capitalised word starts: the only places a _PERSON match can (it has no IGNORECASE)."""
-    return [i for i in (m.start() for m in _CAPITAL.finditer(text)) if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")]
+    first = [0] if text[:1].isascii() and text[:1].isupper() else []
+    return first + [m.start() + 1 for m in _CAPITAL_AFTER_NON_WORD.finditer(text)]
 
 
 def extract_quotes(text: str, ctx: DocContext) -> list[Quote]:
