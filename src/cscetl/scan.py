@@ -58,6 +58,17 @@ def lowered(text: str) -> str | None:
     return low
 
 
+@lru_cache(maxsize=8)
+def _lowered_whole(text: str) -> str | None:
+    return lowered(text)
+
+
+def lowered_part(text: str, a: int, b: int) -> str | None:
+    """lowered(text)[a:b], lowering the whole text once for all its parts (None: the full scan)."""
+    low = _lowered_whole(text)
+    return low[a:b] if low is not None else None
+
+
 def positions(low: str, words: tuple[str, ...]) -> list[int]:
     """Sorted start positions of every occurrence of the words in low."""
     out = []

@@ -23,7 +23,7 @@ from functools import lru_cache
 from cscetl.dates import DateMatch, find_dates, find_relative_dates
 from cscetl.extract.judgements import GRADE, grade_of, overall_grade, report_header
 from cscetl.records import DocContext, Inspection
-from cscetl.scan import lowered, may_match, positions
+from cscetl.scan import lowered, lowered_part, may_match, positions
 from cscetl.sentences import sentence_spans
 
 # --- vocabulary ----------------------------------------------------------------------------------------
@@ -231,13 +231,16 @@ def _unwrap(text: str) -> str:
     return "".join(out)
 
 
+_SINCE_OR_SEMICOLON = re.compile(rf"{_SINCE.pattern}|;", re.I)
+
+
 def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int, tuple[int, int] | None]]:
     """(start, end, past span) pieces of a sentence, split at ';' and before 'since': what follows
     'since' is a past event of its own. When the main clause goes on after it ("... since it was judged
     inadequate in 2022 began on 31 July") the sentence stays whole, its 'since' part marked past."""
     out: list[tuple[int, int, tuple[int, int] | None]] = []
     a, past = s0, None
-    for m in re.finditer(rf"{_SINCE.pattern}|;", text[s0:s1], re.I):
+    for m in _SINCE_OR_SEMICOLON.finditer(text[s0:s1]):
         at = s0 + m.start()
         if m.group(0) != ";":
             verb = _WHICH_TOOK_PLACE.search(text, at, s1)
@@ -254,7 +257,7 @@ def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int, tuple[int, int
 
 def _grade_anchors(text: str, a: int, b: int) -> list[_Anchor]:
     out: list[_Anchor] = []
-    low = lowered(text[a:b])
+    low = lowered_part(text, a, b)
     for rx in _GRADE_PHRASES:
         if not may_match(rx, low):
             continue
@@ -295,7 +298,7 @@ def _verdict(text: str, a: int, m0: int, g0: int, g1: int, quoted: bool) -> bool
 
 def _type_anchors(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[_Anchor]:
     out: list[_Anchor] = []
-    low = lowered(text[a:b])
+    low = lowered_part(text, a, b)
     for kind, rx in _TYPES:
         if not may_match(rx, low):
             continue
@@ -411,7 +414,7 @@ def _dates_within(dates: list[DateMatch], a: int, b: int, starts: list[int] | No
 @lru_cache(maxsize=64)  # the anchors of one sentence ask about the same stretches
 def _named(text: str, a: int, b: int) -> tuple[tuple[int, int, bool], ...]:
     """(start, end, is the council's) of what [a, b) names: a council's services or something else."""
-    low = lowered(text[a:b])
+    low = lowered_part(text, a, b)
     found = [(m.start(), m.end(), False) for m in _NOT_CSC.finditer(text, a, b)] if may_match(_NOT_CSC, low) else []
     found += [(m.start(), m.end(), True) for m in _CSC.finditer(text, a, b)] if may_match(_CSC, low) else []
     return tuple(sorted(e for e in found if not _LOCATIVE.search(text, max(a, e[0] - 20), e[0])))
