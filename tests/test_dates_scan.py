@@ -7,7 +7,8 @@ from cscetl import dates
 
 TOKENS = ["1", "12", "3 1", "31st", "June", "JUNE", "june", "Jun.", "Sept", "May", "may", "Monday,", "monday", "SUNDAY",
           "summer", "Spring", "of", "to", "-", "–", "and", "&", "2019", "19", "/", "05/09/2022", "2022-09-05", "£2019",
-          "x2019", "_2019", "2019%", "\n", "ſunday", "wınter", "Wednesday", "autumn of 2016", "monitoring"]
+          "x2019", "_2019", "2019%", "\n", "ſunday", "wınter", "Wednesday", "autumn of 2016", "monitoring",
+          "until", "till", "—", "Friday", "TUESDAY", "2nd", "of the", "Mar", "MAY"]
 
 
 def _full_scan(text):
@@ -40,3 +41,23 @@ def test_results_are_fresh_lists():
     assert len(a) == 2
     a.clear()  # a caller changing its list must not change the next caller's
     assert len(dates.find_dates(text)) == 2
+
+
+def _ranges():
+    rng = random.Random(5)
+    pick = rng.choice
+    days = ["1", "8", "30", "3 1", "1st", "22nd"]
+    months = ["July", "June", "Jun.", "MAY", "Sept"]
+    joins = ["to", "-", "–", "—", "and", "&", "until", "till"]
+    for _ in range(1500):
+        to = pick(joins) + pick([" ", ""]) + pick(["", "Friday, ", "monday "])
+        yield pick([
+            f"{pick(days)}{pick(['', ' of'])} {pick(months)}{pick(['', ', 2019'])} {to}{pick(days)} {pick(months)}, 2025",
+            f"{pick(days)} {pick(months)} {to}{pick(months)} {pick(days)} 2016",
+            f"in {pick(days)} {to}{pick(days)}{pick(['', ' of'])}\n{pick(months)} 2019.",
+        ])
+
+
+def test_shortcut_finds_date_ranges_as_a_full_scan_does():
+    for text in _ranges():
+        assert _shortcut(text) == _full_scan(text), text

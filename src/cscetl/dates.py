@@ -10,6 +10,7 @@ find_relative_dates() adds what only a reference date can place: a bare month ("
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -39,9 +40,11 @@ class DateMatch:
     precision: str  # day, month, year
     end_date: date | None = None
 
+_NOT_DIGITS = re.compile(r"\D")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s")
 
 def _day(s: str) -> int:
-    return int(re.sub(r"\D", "", s))
+    return int(_NOT_DIGITS.sub("", s))
 
 
 def _mk(y: int | None, m: int, d: int | None) -> date | None:
@@ -58,7 +61,8 @@ def _mon(s: str) -> int:
 
 
 # Each pattern: (regex, handler(match, default_year) -> (start_date, end_date, precision) | None, the
-# kinds of place a match can start at: d a digit, m a month, w a weekday, s a season)
+# kinds of place a match can start at: d a digit, D a digit with a month after it, m a month, w a
+# weekday, s a season)
 _PATTERNS: list[tuple[re.Pattern[str], object, str]] = []
 
 
@@ -69,7 +73,7 @@ def _pattern(rx: str, starts: str):
     return register
 
 
-@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M})(?:,?\s+(?P<y1>{_Y}))?{_TO}(?P<d2>{_D}){_OF}\s+(?P<m2>{_M}),?\s+(?P<y2>{_Y})\b", "dw")
+@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M})(?:,?\s+(?P<y1>{_Y}))?{_TO}(?P<d2>{_D}){_OF}\s+(?P<m2>{_M}),?\s+(?P<y2>{_Y})\b", "Dw")
 def _range_two_months(m, dy):  # "8 July 2019 to 12 July 2019", "30 June to 4 July 2025"
     y2 = int(m["y2"])
     y1 = int(m["y1"]) if m["y1"] else y2
@@ -77,14 +81,14 @@ def _range_two_months(m, dy):  # "8 July 2019 to 12 July 2019", "30 June to 4 Ju
     return (a, b, "day") if a and b else None
 
 
-@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M}){_TO}(?P<m2>{_M})\s+(?P<d2>{_D}),?\s+(?P<y>{_Y})\b", "dw")
+@_pattern(rf"\b{_WD}(?P<d1>{_D}){_OF}\s+(?P<m1>{_M}){_TO}(?P<m2>{_M})\s+(?P<d2>{_D}),?\s+(?P<y>{_Y})\b", "Dw")
 def _range_mixed(m, dy):  # "23rd May and June 15th 2016"
     y = int(m["y"])
     a, b = _mk(y, _mon(m["m1"]), _day(m["d1"])), _mk(y, _mon(m["m2"]), _day(m["d2"]))
     return (a, b, "day") if a and b else None
 
 
-@_pattern(rf"\b{_WD}(?P<d1>{_D}){_TO}(?P<d2>{_D}){_OF}\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b", "dw")
+@_pattern(rf"\b{_WD}(?P<d1>{_D}){_TO}(?P<d2>{_D}){_OF}\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b", "Dw")
 def _range_same_month(m, dy):  # "21 and 22 February 2017", "11 – 22 July 2022"
     y = int(m["y"]) if m["y"] else dy
     a, b = _mk(y, _mon(m["m"]), _day(m["d1"])), _mk(y, _mon(m["m"]), _day(m["d2"]))
@@ -98,7 +102,7 @@ def _range_month_first(m, dy):  # "June 26-27", "March 12-13, 2019"
     return (a, b, "day") if a and b and a <= b else None
 
 
-@_pattern(rf"\b{_WD}(?P<d>{_D})(?:\s+of)?\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b", "dw")
+@_pattern(rf"\b{_WD}(?P<d>{_D})(?:\s+of)?\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b", "Dw")
 def _day_month(m, dy):  # "24 March 2017", "23rd May", "8th Jun 2018"
     y = int(m["y"]) if m["y"] else dy
     d = _mk(y, _mon(m["m"]), _day(m["d"]))
@@ -165,7 +169,19 @@ def _starts(text: str) -> dict[str, list[int]] | None:
         at[kind] += heads.get(head, ())
     for kind in "mws":
         at[kind].sort()
+    at["D"] = [i for i in at["d"] if _day_before_month(text, i, at["m"])]
     return at
+
+
+# Between a day and its month, only more of the date: "21 and 22 ", "30 June to Friday 4 " stops at June
+_DAY_TO_MONTH = re.compile(
+    r"(?:[\d\s,&\-–—]|st|nd|rd|th|of|to|and|until|till|monday|tuesday|wednesday|thursday|friday|saturday|sunday)*", re.I)
+
+
+def _day_before_month(text: str, i: int, months: list[int]) -> bool:
+    """Could the number at i be a day whose month follows (the next month word, with only date words between)?"""
+    k = bisect_right(months, i)
+    return k < len(months) and _DAY_TO_MONTH.fullmatch(text, i, months[k]) is not None
 
 
 @lru_cache(maxsize=8)  # one scan serves every default year asked for
@@ -287,7 +303,7 @@ def find_relative_dates(text: str, reference: date | None) -> list[DateMatch]:
         month = _mon(m["m"])
         before = [d for d in explicit if d.end <= m.start()]
         # "in 2019, when an inspection in September ...": a year earlier in the same sentence
-        same = [d for d in before if m.start() - d.end <= 150 and not re.search(r"[.!?]\s", text[d.end: m.start()])]
+        same = [d for d in before if m.start() - d.end <= 150 and not _SENTENCE_BREAK.search(text[d.end: m.start()])]
         if m["that"] or same:
             if not (same or before):
                 continue

@@ -160,6 +160,12 @@ _TYPE_WORDS = ("inspect", "visit", "jtai", "ilacs", "sif")
 _GRADE_WORD = re.compile("|".join(_GRADE_WORDS), re.I)
 _TYPE_WORD = re.compile("|".join(_TYPE_WORDS), re.I)
 
+# (compiled once: they run for every anchor)
+_FROM_JUST_BEFORE = re.compile(r"\bfrom\s+\S*$", re.I)
+_GRADE_OR_BEFORE = re.compile(rf"{GRADE}{_Q}?\s*(?:or|/)\s*{_Q}?$", re.I)
+_FUTURE_AFTER = re.compile(r"\s+(?:will|is due|is expected)\b")
+_LIST_GAP = re.compile(r"[\s,]*(?:and|&|then)?[\s,]*(?:in|on)?\s*")
+_OPENING_PREPOSITION = re.compile(r"(?:^|[,;:])\W*(?:(?:back|then|and|but|earlier|later)\s+)?(?:in|during|on|between|from)\s+$", re.I)
 
 @dataclass
 class _Anchor:
@@ -270,7 +276,7 @@ def _grade_anchors(text: str, a: int, b: int) -> list[_Anchor]:
                 continue
             if not _verdict(text, a, m.start(), g0, g1, quoted=text[g0 - 1: g0] in "'‘’“”\"" and g0 > 0):
                 continue
-            past = bool(re.search(r"\bfrom\s+\S*$", text[m.start(): g0], re.I)) or bool(_PAST.search(text[a:m.start()]))
+            past = bool(_FROM_JUST_BEFORE.search(text[m.start(): g0])) or bool(_PAST.search(text[a:m.start()]))
             start = m.start("to") if "to" in rx.groupindex and m.group("to") else m.start()
             out.append(_Anchor("grade", start, g1, grade=grade_of(m.group(gname)), past=past))
     if out:
@@ -289,7 +295,7 @@ def _verdict(text: str, a: int, m0: int, g0: int, g1: int, quoted: bool) -> bool
     if _AREA_BEFORE.search(text[max(a, m0 - 60): g0]) and not _OVERALL.search(text[max(a, m0 - 60): g0]):
         return False
     after = text[g1: g1 + 40]
-    if _DISJUNCTION.match(after.lstrip("'’”\"")) or re.search(rf"{GRADE}{_Q}?\s*(?:or|/)\s*{_Q}?$", text[max(a, g0 - 40): g0], re.I):
+    if _DISJUNCTION.match(after.lstrip("'’”\"")) or _GRADE_OR_BEFORE.search(text[max(a, g0 - 40): g0]):
         return False  # "good or outstanding": a band, not a verdict
     if not quoted and not _AFTER_VERDICT.match(after.lstrip("'’”\"")):
         return False
@@ -306,7 +312,7 @@ def _type_anchors(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> li
             if any(m.start() < y and x < m.end() for x, y in taken):
                 continue
             before = text[max(a, m.start() - 40): m.start()]
-            if _FUTURE.search(before) or re.match(r"\s+(?:will|is due|is expected)\b", text[m.end(): m.end() + 20]):
+            if _FUTURE.search(before) or _FUTURE_AFTER.match(text[m.end(): m.end() + 20]):
                 continue
             word = m.group(0).lower()
             if kind == "jtai" and "target" not in word and _SEND.search(text, a, b):
@@ -352,7 +358,7 @@ def _assign_dates(text: str, anchors: list[_Anchor], dates: list[DateMatch], cla
             near = before[-1]
             if not near.dates:
                 target = near
-            elif near.plural and re.fullmatch(r"[\s,]*(?:and|&|then)?[\s,]*(?:in|on)?\s*", text[near.dates[-1].end: d.start]):
+            elif near.plural and _LIST_GAP.fullmatch(text[near.dates[-1].end: d.start]):
                 target = near  # "two focused visits, in October 2022 and January 2023"
             elif _WHICH_TOOK_PLACE.search(text[near.b: d.start]):
                 target = next((x for x in reversed(before) if not x.dates), None)
@@ -362,7 +368,7 @@ def _assign_dates(text: str, anchors: list[_Anchor], dates: list[DateMatch], cla
                 gap = text[d.end: after[0].a]
                 lead = text[clause_start: d.start]
                 adjacent = bool(_ADJACENT.fullmatch(gap))  # "the 2019 inspection", "its March 2018 monitoring visit"
-                opening = re.search(r"(?:^|[,;:])\W*(?:(?:back|then|and|but|earlier|later)\s+)?(?:in|during|on|between|from)\s+$", lead, re.I) \
+                opening = _OPENING_PREPOSITION.search(lead) \
                     and len(gap) <= 60 and not figure(d.end, after[0].a)  # "In 2020, Ofsted conducted a focused visit"
                 if adjacent or opening:
                     target = after[0]
@@ -411,7 +417,7 @@ def _dates_within(dates: list[DateMatch], a: int, b: int, starts: list[int] | No
     return out
 
 
-@lru_cache(maxsize=64)  # the anchors of one sentence ask about the same stretches
+@lru_cache(maxsize=32)  # the anchors of one sentence ask about the same stretches
 def _named(text: str, a: int, b: int) -> tuple[tuple[int, int, bool], ...]:
     """(start, end, is the council's) of what [a, b) names: a council's services or something else."""
     low = lowered_part(text, a, b)

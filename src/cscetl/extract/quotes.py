@@ -45,6 +45,9 @@ _NOT_NAMES = set(
     "Social Care Education Health Our Their His Her Its A Local Authority Authorities Partnership Staff Officers Lead Member".split()
 )
 
+_WORD = re.compile(r"[A-Za-z0-9£%’']+")
+_COMMA = re.compile(r",\s*")
+_CLAUSE_BREAK = re.compile(r"[.!?][”\"’']?\s+|[”\"]\s*")
 
 @dataclass
 class _Seg:
@@ -127,7 +130,7 @@ def _closing_mark(text: str, i: int, p1: int, closes: re.Pattern[str], single: b
 
 
 def _words(s: str) -> int:
-    return len(re.findall(r"[A-Za-z0-9£%’']+", s))
+    return len(_WORD.findall(s))
 
 
 def _split_subject(phrase: str) -> _Speaker | None:
@@ -135,7 +138,7 @@ def _split_subject(phrase: str) -> _Speaker | None:
     phrase = phrase.strip(" ,:;-–—\n")
     if not phrase:
         return None
-    parts = [p.strip() for p in re.split(r",\s*", phrase) if p.strip()]
+    parts = [p.strip() for p in _COMMA.split(phrase) if p.strip()]
     # "Bromley's director of children's services, Graham Otley": the name may come after the role
     named = [i for i, p in enumerate(parts) if _FULL_PERSON.match(p)]
     if named and named[0] > 0:
@@ -208,7 +211,7 @@ def _attribution(text: str, seg: _Seg, paras: list[tuple[int, int]]) -> _Speaker
     p0, p1 = paras[seg.para]
     before = text[p0 : seg.open_at]
     # only the clause right before the quote can introduce it
-    before = re.split(r"[.!?][”\"’']?\s+|[”\"]\s*", before)[-1]
+    before = _CLAUSE_BREAK.split(before)[-1]
     m = _BEFORE.search(before) if before.strip() else None
     if m:
         sp = _split_subject(m.group("subj"))
