@@ -112,7 +112,7 @@ def task_runner_from(spec: str | None):
 
 
 @flow(name="cscetl-pipeline", log_prints=True, task_runner=task_runner_from(os.environ.get("CSCETL_TASK_RUNNER")))
-def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, batch_size: int = 200,
+def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, batch_size: int = 500,
                     full_refresh: bool = False, workers: int = 0) -> runner.RunSummary:
     """Read the sources, then acquire → parse/clean/extract → load in batches, then build the models.
 

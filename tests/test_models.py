@@ -471,3 +471,15 @@ def test_official_codes_are_current_council_codes(con):
     for t in TABLES:
         codes = {r[0] for r in rows(con, f"SELECT DISTINCT la_code FROM {t.name}")}
         assert codes <= current, (t.name, codes - current)
+
+
+def test_a_model_out_of_memory_under_the_run_cap_is_retried_with_more(tmp_path):
+    from cscetl.models import run_models
+
+    # one aggregate that cannot spill: a single list of 300,000 strings (~20 MB) under a 4 MB cap
+    (tmp_path / "100_big.sql").write_text(
+        "CREATE OR REPLACE TABLE big AS SELECT list(repeat('x', 50) || range::VARCHAR) AS l FROM range(300000);", encoding="utf-8")
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '4MB'")
+    assert run_models(con, tmp_path) == ["100_big.sql"]
+    assert con.execute("SELECT len(l) FROM big").fetchone() == (300000,)

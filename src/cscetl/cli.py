@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="run the whole pipeline once")
     run.add_argument("--sources", help="sources.toml (default: the bundled sample pages)")
     run.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
-    run.add_argument("--batch-size", type=int, default=200, help="documents per task (default 200)")
+    run.add_argument("--batch-size", type=int, default=500, help="documents per batch (default 500)")
     run.add_argument("--full-refresh", action="store_true", help="re-process every source, changed or not")
     run.add_argument("--workers", type=int, default=0, help="processes for parse/clean/extract (default: every core; 1: in-process)")
     run.add_argument("--task-runner", default=os.environ.get("CSCETL_TASK_RUNNER", ""),

@@ -16,8 +16,10 @@ ROW_TABLES = ("inspections", "judgements", "metrics", "quotes", "removed_text")
 
 
 # DuckDB's buffer pool defaults to 80% of RAM: a run would keep the whole warehouse cached. A run
-# needs little (batches of a few hundred documents, models over the marts); bigger work spills to disk.
-MEMORY_LIMIT = "512MB"
+# needs little: batches of a few hundred documents, and the models peaked at ~320 MB over 10,000
+# bench documents (250,000 figures) and ran in 4 s under this cap at 100,000 (bench/views_bench.py).
+# Bigger work spills to disk; a model that still runs out lifts the cap (cscetl.models).
+MEMORY_LIMIT = "384MB"
 
 
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -156,7 +158,8 @@ def load_documents(con: duckdb.DuckDBPyConnection, docs: list[Document], run_id:
             if not rows[table]:
                 continue
             schema = _arrow_schema(con, table, cols)
-            data = pa.Table.from_pylist([dict(zip(cols, r)) for r in rows[table]], schema=schema)
+            data = pa.Table.from_arrays([pa.array(col, type=field.type) for col, field in zip(zip(*rows[table]), schema)],
+                                        schema=schema)
             con.complete()  # DuckDB 2: register() and relations wait for the last statement's result
             con.register("batch_rows", data)
             con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM batch_rows")
