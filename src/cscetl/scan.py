@@ -225,18 +225,25 @@ def required_words(rx: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     return tuple(ranked[:2])
 
 
-def _has_any(words: frozenset[str]):
-    if len(words) <= 4:
-        return lambda low: any(w in low for w in words)
-    alternation = re.compile("|".join(re.escape(w) for w in sorted(words)))  # literals: a fast scan
-    return lambda low: alternation.search(low) is not None
+# pattern id → (the pattern, a search per required set): a dict by id, since hashing a compiled
+# pattern reads its whole program
+_TESTS: dict[int, tuple[re.Pattern[str], tuple]] = {}
 
 
-@lru_cache(maxsize=None)
-def _word_tests(rx: re.Pattern[str]):
-    return tuple(_has_any(words) for words in required_words(rx))
+def _word_tests(rx: re.Pattern[str]) -> tuple:
+    got = _TESTS.get(id(rx))
+    if got is None or got[0] is not rx:
+        searches = tuple(re.compile("|".join(re.escape(w) for w in sorted(words))).search  # literals: a fast scan
+                         for words in required_words(rx))
+        got = _TESTS[id(rx)] = (rx, searches)
+    return got[1]
 
 
 def may_match(rx: re.Pattern[str], low: str | None) -> bool:
     """False only when rx cannot match in the text whose lowered() form is low (None: unknown)."""
-    return low is None or all(test(low) for test in _word_tests(rx))
+    if low is None:
+        return True
+    for search in _word_tests(rx):
+        if search(low) is None:
+            return False
+    return True
