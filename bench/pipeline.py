@@ -112,6 +112,29 @@ class Timers:
 
 T = Timers()
 
+
+class GcTimer:
+    """Time spent in Python's cyclic garbage collector in this process (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.seconds, self.collections, self._t0 = 0.0, [0, 0, 0], 0.0
+        gc.callbacks.append(self._cb)
+
+    def _cb(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._t0
+            self.collections[info["generation"]] += 1
+
+    def snapshot(self) -> tuple[float, list[int]]:
+        return self.seconds, list(self.collections)
+
+
+GC = GcTimer()
+
 TOP_LEVEL = ("read_sources", "fetch_settings", "known_documents", "previous_fetches", "begin", "acquire",
              "record_fetches", "process_batch", "load", "finish", "publish")
 
@@ -338,6 +361,7 @@ def run_flow(flow, sources: Path, warehouse: Path, n: int, stats_dir: Path, kwar
     T.progress_total = n
     before = worker_stats(stats_dir)
     load0, cpu0, srv0 = os.getloadavg()[0], self_cpu_s(), server_cpu_s()
+    gc0, gcn0 = GC.snapshot()
     t0 = time.perf_counter()
     summary = flow(sources=str(sources), warehouse=str(warehouse), **kwargs)
     wall = time.perf_counter() - t0
@@ -357,6 +381,8 @@ def run_flow(flow, sources: Path, warehouse: Path, n: int, stats_dir: Path, kwar
     stats["_load"] = (load0, os.getloadavg()[0])
     stats["_self_cpu"] = self_cpu_s() - cpu0
     stats["_server_cpu"] = server_cpu_s() - srv0
+    gc1, gcn1 = GC.snapshot()
+    stats["_gc"] = (gc1 - gc0, [b - a for a, b in zip(gcn0, gcn1)])
     return wall, stats, summary
 
 
@@ -399,7 +425,8 @@ def report(label: str, n: int, st: dict) -> tuple[float, float]:
         extra = f"  cpu {c:7.2f}s" if c is not None else ""
         print(f"  {name:<17}{secs:8.2f}s {100 * secs / wall:5.1f}%  {1000 * secs / n:7.2f} ms/doc{extra}")
     print(f"  CPU seconds: this process {st['_self_cpu']:.2f}, pool workers {st.get('_worker_cpu', 0.0):.2f}, "
-          f"prefect server {st['_server_cpu']:.2f}")
+          f"prefect server {st['_server_cpu']:.2f}; garbage collection in this process {st['_gc'][0]:.2f}s "
+          f"(collections by generation {st['_gc'][1]})")
     print(f"  prefect overhead {100 * overhead / wall:.1f}% of the flow's wall time (wall minus every wrapped function); "
           f"narrow definition, wall minus process/load/models/acquire: {narrow:.2f}s, {100 * narrow / wall:.1f}%")
     return overhead, narrow

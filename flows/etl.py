@@ -27,6 +27,7 @@ from cscetl import run as runner
 from cscetl import warehouse as wh
 from cscetl.acquire import Acquired, PreviousFetch, acquire_all
 from cscetl.fetch import FetchSettings
+from cscetl.gctune import relaxed_gc
 from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.paths import default_sources, default_warehouse
 from cscetl.publish import building
@@ -123,7 +124,7 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
     sources_file = str(Path(sources).resolve()) if sources else str(default_sources())
     published = Path(warehouse).resolve() if warehouse else default_warehouse().resolve()
     workers = workers or os.cpu_count() or 1  # 0: every core
-    with building(published) as work, wh.held(work):
+    with relaxed_gc(), building(published) as work, wh.held(work):
         summary = _run(sources_file, str(work), batch_size, full_refresh, workers)
     summary.warehouse = str(published)
     get_run_logger().info(summary.render())
