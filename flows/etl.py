@@ -177,8 +177,8 @@ def _run(sources_file: str, warehouse_file: str, batch_size: int, full_refresh: 
             record_fetches(warehouse_file, quote(acquired), run_id)
         todo, settled = triage(acquired, known)
         mine = {a.source.doc_id: known[a.source.doc_id] for a in todo if a.source.doc_id in known}
-        pending.append((_process(todo, workers, own_pool), settled, mine))
-        del acquired, todo
+        pending.append((_process(todo, workers, own_pool), todo, settled, mine))
+        acquired.clear()  # see _load: the pages go once parsed, not at the end of the run
         while len(pending) > in_flight:
             result = result + _load(warehouse_file, run_id, *pending.popleft())
         done += len(batch)
@@ -207,13 +207,24 @@ def _process(todo: list[Acquired], workers: int, own_pool: bool) -> PrefectFutur
     return process_documents.submit(todo, 1)
 
 
-def _load(warehouse_file: str, run_id: str, processing: PrefectFuture | list, settled: list, known: dict) -> runner.BatchResult:
-    outcomes = processing.result() if isinstance(processing, PrefectFuture) else processing
-    outcomes = list(outcomes) + settled
-    if not any(isinstance(o, (Document, Failure)) for o in outcomes):
-        # nothing to write (all unchanged): count them without a task run
-        return runner.BatchResult(unchanged=len(outcomes))
-    return load_batch(warehouse_file, quote(outcomes), run_id, quote(known))
+def _load(warehouse_file: str, run_id: str, processing: PrefectFuture | list, todo: list, settled: list,
+          known: dict) -> runner.BatchResult:
+    """Wait for a batch's parsing and load it.
+
+    Prefect 3.8 keeps every task run's engine, with the arguments it was given and the value it
+    returned, until the flow run ends (for rollback hooks): a 10,000-page run held every page and
+    row to the end (~0.5 GB). Emptying the lists passed in and got back once loaded frees them now.
+    """
+    parsed = processing.result() if isinstance(processing, PrefectFuture) else processing
+    outcomes = list(parsed) + settled
+    try:
+        if not any(isinstance(o, (Document, Failure)) for o in outcomes):
+            # nothing to write (all unchanged): count them without a task run
+            return runner.BatchResult(unchanged=len(outcomes))
+        return load_batch(warehouse_file, quote(outcomes), run_id, quote(known))
+    finally:
+        for items in (parsed, todo, outcomes):
+            items.clear()
 
 
 def _artifact(summary: runner.RunSummary) -> None:

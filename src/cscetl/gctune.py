@@ -7,8 +7,10 @@ from typing import Iterator
 
 # A run's process holds a large long-lived heap (Prefect, lxml, the gazetteer) and takes in rows by
 # the hundred thousand. With the default thresholds (700, 10, 10) the collector ran ~800 times per
-# 1,000 documents and walked that heap each time: a third of the flow process's CPU.
-RUN_THRESHOLDS = (50_000, 50, 100)
+# 1,000 documents and walked that heap each time: a third of the flow process's CPU. Frozen, and
+# with young collections every 10,000 new objects instead of 700, it costs half as much; higher
+# thresholds let cyclic garbage (Prefect's run objects) pile up for longer.
+RUN_THRESHOLDS = (10_000, 10, 10)
 
 
 @contextmanager
