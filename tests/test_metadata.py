@@ -90,3 +90,13 @@ def test_page_metadata(html, want):
 @pytest.mark.parametrize("url,want", [("https://www.example.co.uk/a", "example.co.uk"), ("https://news.example.org/x", "news.example.org"), (None, None)])
 def test_publisher_from_url(url, want):
     assert publisher_from_url(url) == want
+
+
+def test_minutes_marks_counted_as_findall_does():
+    from cscetl.metadata import _MINUTES, _minutes_marks
+    from cscetl.scan import lowered
+    for text in ("Minutes of the Cabinet meeting\n  \n  Present: Cllr A\nApologies: none",
+                 "x\n\t resolved that it be noted\nAgenda item 4\nChair: B",
+                 "represented by the chairs", "Chairman :\nDeclarations of interest\nſ present:"):
+        assert _minutes_marks(text, lowered(text), 10**6) == len(_MINUTES.findall(text))
+    assert infer_kind("Minutes of the Cabinet meeting\nPresent: Cllr A\nApologies: none", "html") == "minutes"

@@ -8,6 +8,7 @@ from datetime import date
 from urllib.parse import urlparse
 
 from cscetl.dates import parse_date
+from cscetl.scan import finditer_at, lowered_part, positions
 
 _REPORT = re.compile(
     r"\binspection of [\w ,&'’-]{2,80}?\s+local\s+authority\s+children['’]?s\s+services\b"
@@ -41,18 +42,71 @@ class HeaderMeta:
     header_lines: list[str] = field(default_factory=list)  # byline and date lines that leave the body
 
 
+# Where a match of each pattern may start, for scan.finditer_at: its words, in lower-cased text.
+_REPORT_WORDS = ("inspection", "single")
+_MINUTES_WORDS = ("minutes", "agenda", "chair", "declaration")
+_MINUTES_LINE_WORDS = ("present", "apologies", "resolved")  # after ^\s*: the match starts before them
+
+
+def _line_starts_before(low: str, words: tuple[str, ...]) -> list[int]:
+    """Every position from the start of the whitespace run before each occurrence of the words up to it
+    (a superset of where ^\s*word can match)."""
+    out = []
+    for i in positions(low, words):
+        j = i
+        while j > 0 and low[j - 1].isspace():
+            j -= 1
+        out.extend(range(j, i + 1))
+    return out
+
+
+def _minutes_marks(text: str, low: str | None, enough: int = 2) -> int:
+    """len(_MINUTES.findall(text)), counting no further than `enough`."""
+    if low is None:
+        return len(_MINUTES.findall(text))
+    starts = positions(low, _MINUTES_WORDS)
+    if any(w in low for w in _MINUTES_LINE_WORDS):
+        starts = sorted(set(starts).union(_line_starts_before(low, _MINUTES_LINE_WORDS)))
+    n = 0
+    for _ in finditer_at(_MINUTES, text, starts):
+        n += 1
+        if n >= enough:
+            break
+    return n
+
+
+_PRESS_WORDS = ("editors", "enquiries", "ends")  # every _PRESS match holds one
+_INSPECTORATE_WORDS = ("ofsted", "majesty", "hmi", "joint targeted area inspection", "care quality commission")
+
+
+def _may_hold(low: str | None, words: tuple[str, ...]) -> bool:
+    """False only when low (lowered() text; None: unknown) holds none of the words."""
+    return low is None or any(w in low for w in words)
+
+
+def _press_marked(text: str, low: str | None) -> bool:
+    return _may_hold(low, _PRESS_WORDS) and _PRESS.search(text) is not None
+
+
 def infer_kind(text: str, fmt: str, url: str | None = None) -> str:
     """news, press_release, ofsted_letter, ofsted_report or minutes, from the page's own structure."""
     head = text[:3000]
-    if _REPORT.search(head) and not _LETTER_OPEN.search(head):
+    low = lowered_part(text, 0, len(text))  # None: the full scans
+    low_head = low[:3000] if low is not None else None
+    if low_head is None:
+        report = _REPORT.search(head)
+    else:
+        report = next(finditer_at(_REPORT, head, positions(low_head, _REPORT_WORDS)), None)
+    dear_head = "Dear" in head  # _LETTER_OPEN is case-sensitive and every match holds "Dear"
+    if report and not (dear_head and _LETTER_OPEN.search(head)):
         return "ofsted_report"
-    if _LETTER_OPEN.search(text[:1500]) and _OFSTED_LETTER.search(text):
+    if dear_head and _LETTER_OPEN.search(text[:1500]) and _OFSTED_LETTER.search(text):
         return "ofsted_letter"
-    if len(_MINUTES.findall(text)) >= 2:
+    if _minutes_marks(text, low) >= 2:
         return "minutes"
-    if _PRESS.search(text) or _PRESS_HEAD.search(text[:500]):
+    if _press_marked(text, low) or _PRESS_HEAD.search(text[:500]):
         return "press_release"
-    if fmt == "pdf" and _INSPECTORATE.search(head):
+    if fmt == "pdf" and _may_hold(low_head, _INSPECTORATE_WORDS) and _INSPECTORATE.search(head):
         return "ofsted_report"
     host = (urlparse(url).hostname or "") if url else ""
     if host and _COUNCIL_SITE.search(host) and "ofsted" not in host:

@@ -53,6 +53,8 @@ def lowered(text: str) -> str | None:
     """text.lower(), when it keeps every offset and a lower-case search in it finds whatever an
     IGNORECASE pattern would; None otherwise (the caller then takes the full scan)."""
     low = text.lower()
+    if text.isascii():
+        return low
     if len(low) != len(text) or _ODD_FOLDS.search(text):
         return None
     return low
