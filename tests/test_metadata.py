@@ -100,3 +100,15 @@ def test_minutes_marks_counted_as_findall_does():
                  "represented by the chairs", "Chairman :\nDeclarations of interest\nſ present:"):
         assert _minutes_marks(text, lowered(text), 10**6) == len(_MINUTES.findall(text))
     assert infer_kind("Minutes of the Cabinet meeting\nPresent: Cllr A\nApologies: none", "html") == "minutes"
+
+
+@pytest.mark.parametrize("first_line, title", [
+    ("Inspection of Exampleton local authority children’s services Inspection dates: 11 to 22 May 2026",
+     "Inspection of Exampleton local authority children’s services"),
+    ("Inspection of Exampleton local authority children’s services Inspection date: 11 – 22 July 2022",
+     "Inspection of Exampleton local authority children’s services"),
+    ("Joint targeted area inspection of Exampleton", "Joint targeted area inspection of Exampleton"),
+    ("Council publishes its dates for the inspection of care homes", "Council publishes its dates for the inspection of care homes"),
+])
+def test_title_stops_before_a_report_s_dates(first_line, title):
+    assert header_metadata(first_line + "\nThe body of the report follows here.", "ofsted_report").title == title

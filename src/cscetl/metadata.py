@@ -120,6 +120,9 @@ def publisher_from_url(url: str | None) -> str | None:
     return re.sub(r"^www\d?\.", "", host) or None
 
 
+_TITLE_RUN_ON = re.compile(r"\s+(?:inspection dates?|dates? of (?:the )?inspection|date published|published)\s*:.*$", re.I)
+
+
 def header_metadata(text: str, kind: str = "news") -> HeaderMeta:
     """Title, byline and date from the first lines of a page or a letter.
 
@@ -148,6 +151,9 @@ def header_metadata(text: str, kind: str = "news") -> HeaderMeta:
     subject = next((ln for ln in content if _LETTER_SUBJECT.match(ln)), None)
     if subject:
         meta.title = subject  # a letter's subject line says what it is about better than its first line
+    if meta.title:
+        # a report's first line can run on into its dates ("… children's services Inspection dates: …")
+        meta.title = _TITLE_RUN_ON.sub("", meta.title) or meta.title
     if meta.author and not meta.published and not any(_BY_PREFIX.match(x) for x in meta.header_lines):
         meta.header_lines.remove(next(x for x in meta.header_lines if meta.author in x))
         meta.author = None  # a lone name line with no date or "By" is too weak a byline

@@ -168,6 +168,9 @@ def process_one(acq: Acquired, known: dict[str, tuple[str, str]] | None = None) 
         if published is None and page.format == "pdf":
             published = pdf_published(page.text)
         title = page.title or header.title
+        if page.format == "pdf" and kind in ("ofsted_report", "ofsted_letter") and header.title:
+            # a report's own heading, not its file's Title field (often a template's: "LA NAME - report")
+            title = header.title
         council = gazetteer.main_council(text, title=title, url=src.url)
         stage = "extract"
         ctx = DocContext(
