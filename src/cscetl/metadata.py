@@ -50,7 +50,7 @@ _MINUTES_LINE_WORDS = ("present", "apologies", "resolved")  # after ^\s*: the ma
 
 def _line_starts_before(low: str, words: tuple[str, ...]) -> list[int]:
     """Every position from the start of the whitespace run before each occurrence of the words up to it
-    (a superset of where ^\s*word can match)."""
+    (a superset of where a line-start, whitespace, then the word can match)."""
     out = []
     for i in positions(low, words):
         j = i
