@@ -10,7 +10,6 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
-from pathlib import Path
 
 from cscetl import gazetteer
 from cscetl.acquire import Acquired

@@ -116,7 +116,7 @@ def _figures(text: str, s0: int, s1: int, masked: set[int], starts: list[int] | 
         a, b = m.start("num"), m.end("num")
         if a in masked:
             continue
-        before, after = text[max(s0, a - 40) : m.start()], text[b : min(s1, b + 40)]
+        before = text[max(s0, a - 40) : m.start()]
         unit = "gbp" if m.group("gbp") else "percent" if m.group("pct") else "per_10k" if m.group("rate") else "count"
         raw = m.group("num").replace(",", "")
         if raw[0].isalpha():
