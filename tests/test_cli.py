@@ -218,3 +218,11 @@ def test_unknown_task_runner_is_refused_before_the_run(tmp_path, capsys, sample_
     assert code == 2
     assert "unknown task runner 'spark'" in capsys.readouterr().err
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_unknown_task_runner_in_the_environment_is_refused_clearly(tmp_path, sample_sources):
+    env = dict(os.environ, CSCETL_TASK_RUNNER="spark")
+    out = subprocess.run([sys.executable, "-m", "cscetl.cli", "run", "--sources", str(sample_sources), "--warehouse", str(tmp_path / "w.duckdb")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 2
+    assert "unknown task runner 'spark'" in out.stderr and "Traceback" not in out.stderr

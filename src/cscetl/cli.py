@@ -32,9 +32,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     _prefect_env(args.verbose)
     from cscetl.publish import WarehouseBusy
-    from flows.etl import with_task_runner
-
     try:
+        # the flow module reads CSCETL_TASK_RUNNER when imported: a bad value fails here, clearly
+        from flows.etl import with_task_runner
+
         pipeline = with_task_runner(args.task_runner)
     except (ValueError, ImportError) as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
