@@ -56,10 +56,3 @@ def _push(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None
         end -= 1
     if end > start:
         spans.append((start, end))
-
-
-def sentence_at(text: str, spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s, e in spans:
-        if s <= pos < e:
-            return s, e
-    return pos, pos
