@@ -122,7 +122,7 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
     workers: processes for parse/clean/extract with the default task runner (0: every core).
     """
     sources_file = str(Path(sources).resolve()) if sources else str(default_sources())
-    published = Path(warehouse).resolve() if warehouse else default_warehouse().resolve()
+    published = Path(warehouse).resolve() if warehouse else default_warehouse(sources).resolve()
     workers = workers or os.cpu_count() or 1  # 0: every core
     with relaxed_gc(), building(published) as work, wh.held(work):
         summary = _run(sources_file, str(work), batch_size, full_refresh, workers)
