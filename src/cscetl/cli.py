@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from cscetl.paths import default_sources, default_warehouse
+from cscetl.paths import default_sources, default_warehouse, reading_warehouse
 
 
 def _prefect_env(verbose: bool) -> None:
@@ -23,7 +23,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from cscetl.sources import SourcesError, load_fetch_settings, load_sources
 
     sources = Path(args.sources) if args.sources else default_sources()
-    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
+    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse(args.sources)
     try:
         entries = load_sources(sources)  # fail fast, before Prefect starts, on a file that cannot be read
         load_fetch_settings(sources)
@@ -58,7 +58,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     from cscetl.query import run_query
 
-    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
+    warehouse = Path(args.warehouse) if args.warehouse else reading_warehouse()
     try:
         print(run_query(warehouse, args.sql, args.format).rstrip("\r\n"))
     except FileNotFoundError as exc:
@@ -73,7 +73,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from cscetl.export import export
 
-    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
+    warehouse = Path(args.warehouse) if args.warehouse else reading_warehouse()
     try:
         for path in export(warehouse, args.format, args.out):
             print(path)
@@ -87,7 +87,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from cscetl.export import data_dictionary, relations
     from cscetl.query import open_read_only
 
-    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
+    warehouse = Path(args.warehouse) if args.warehouse else reading_warehouse()
     try:
         if args.markdown:
             print(data_dictionary(warehouse))
@@ -107,7 +107,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from cscetl.dashboard import serve
 
-    warehouse = Path(args.warehouse) if args.warehouse else default_warehouse()
+    warehouse = Path(args.warehouse) if args.warehouse else reading_warehouse()
     server = serve(warehouse, args.host, args.port)
     print(f"cscetl dashboard on http://{args.host}:{server.server_address[1]}/ (reading {warehouse}; Ctrl-C stops)", flush=True)
     try:
@@ -127,7 +127,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from flows.etl import cscetl_pipeline
 
     sources = str(Path(args.sources).resolve()) if args.sources else str(default_sources())
-    warehouse = str(Path(args.warehouse).resolve()) if args.warehouse else str(default_warehouse().resolve())
+    warehouse = str(Path(args.warehouse).resolve()) if args.warehouse else str(default_warehouse(args.sources).resolve())
     cscetl_pipeline.serve(
         name="cscetl-serve",
         schedule=Cron(args.cron, timezone=args.timezone),
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the whole pipeline once")
     run.add_argument("--sources", help="sources.toml (default: the bundled sample pages)")
-    run.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    run.add_argument("--warehouse", help="DuckDB file (default: warehouse/sample.duckdb for the bundled sample, else warehouse/cscetl.duckdb)")
     run.add_argument("--batch-size", type=int, default=500, help="documents per batch (default 500)")
     run.add_argument("--full-refresh", action="store_true", help="re-process every source, changed or not")
     run.add_argument("--workers", type=int, default=0, help="processes for parse/clean/extract (default: every core; 1: in-process)")
@@ -152,26 +152,26 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(func=cmd_run)
     query = sub.add_parser("query", help="run read-only SQL on the warehouse (works while a run is loading)")
     query.add_argument("sql")
-    query.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    query.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb, or warehouse/sample.duckdb if only the sample has run)")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.set_defaults(func=cmd_query)
     exp = sub.add_parser("export", help="write every table and view as csv, parquet or xlsx")
-    exp.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    exp.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb, or warehouse/sample.duckdb if only the sample has run)")
     exp.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="csv")
     exp.add_argument("--out", required=True, help="folder to write to")
     exp.set_defaults(func=cmd_export)
     schema = sub.add_parser("schema", help="list every table and view with what one row is")
-    schema.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    schema.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb, or warehouse/sample.duckdb if only the sample has run)")
     schema.add_argument("--markdown", action="store_true", help="the full data dictionary, columns included")
     schema.set_defaults(func=cmd_schema)
     dash = sub.add_parser("dashboard", help="serve the dashboard (national page, council pages, quote search)")
-    dash.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    dash.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb, or warehouse/sample.duckdb if only the sample has run)")
     dash.add_argument("--host", default="127.0.0.1")
     dash.add_argument("--port", type=int, default=8050)
     dash.set_defaults(func=cmd_dashboard)
     serve = sub.add_parser("serve", help="run the pipeline on a schedule in this process (Prefect's flow.serve)")
     serve.add_argument("--sources", help="sources.toml (default: the bundled sample pages)")
-    serve.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb)")
+    serve.add_argument("--warehouse", help="DuckDB file (default: warehouse/sample.duckdb for the bundled sample, else warehouse/cscetl.duckdb)")
     serve.add_argument("--cron", default="0 6 * * *", help="when to run (default: daily at 06:00)")
     serve.add_argument("--timezone", default="Europe/London")
     serve.set_defaults(func=cmd_serve)
