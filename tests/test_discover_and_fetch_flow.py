@@ -5,17 +5,25 @@ A real HTTP server on 127.0.0.1, started by the tests; no mocked transport.
 import gzip
 import threading
 import time
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import duckdb
 import pytest
 
 from cscetl.discover import extract_links
+from cscetl.limits import MAX_PAGE_BYTES
 
 ARTICLE = """<html><head><title>{title}</title></head><body><article><h1>{title}</h1>
 <p>Exampleton Council's children's services were visited by Ofsted inspectors this month, the council said.</p>
 <p>Councillor Rhea Lomax said: "We are pleased that inspectors saw the progress our social workers have made."</p>
 </article></body></html>"""
+
+
+@cache
+def gzip_bomb() -> bytes:
+    """16 MiB of page once inflated, 16 KB on the wire: over the page cap, under the old 100 MiB one."""
+    return gzip.compress(b"<html><body><p>" + bytes(16 * 1024 * 1024), compresslevel=9)
 
 
 class Site:
@@ -68,6 +76,15 @@ def make_handler(site: Site):
                 return self.send(200, b"<html><body>" + b"x" * 300_000 + b"</body></html>")
             if path == "/image.png":
                 return self.send(200, b"\x89PNG....", "image/png")
+            if path == "/bombs":  # a listing of gzip bombs, one real article and one javascript: redirect
+                links = "".join(f'<a href="/bomb/{i}.html">{i}</a>' for i in range(5))
+                return self.send(200, f'<html><body>{links}<a href="/bomb/ok.html">ok</a><a href="/bomb/js.html">js</a></body></html>'.encode())
+            if path == "/bomb/ok.html":
+                return self.send(200, ARTICLE.format(title="ok").encode())
+            if path == "/bomb/js.html":
+                return self.send(302, headers=[("Location", "javascript:alert(1)")])
+            if path.startswith("/bomb/"):
+                return self.send(200, gzip_bomb(), headers=[("Content-Encoding", "gzip")])
             if path == "/moved":
                 return self.send(301, headers=[("Location", "/moved-again")])
             if path == "/moved-again":
@@ -132,6 +149,26 @@ def test_every_fetch_failure_is_recorded_and_the_rest_load(prefect_harness, tmp_
     rendered = summary.render()
     for name in ("slow.html", "huge.html", "image.png", "x.html", "missing.html"):
         assert name in rendered
+
+
+def test_a_listing_of_gzip_bombs_is_refused_while_fetching(prefect_harness, tmp_path, site):
+    """Each bomb is stopped at the page cap as it is inflated: never held for the batch, kept in
+    raw/ or shipped to a worker; a javascript: redirect is that link's one-line error."""
+    from flows.etl import cscetl_pipeline
+
+    src = tmp_path / "sources.toml"
+    src.write_text(FETCH + f'[[sources]]\nurl = "{site.base}/bombs"\nlisting = true\nlink_pattern = "/bomb/"\n', encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    summary = cscetl_pipeline(sources=str(src), warehouse=str(warehouse))
+    assert summary.status == "partial" and summary.loaded == 1
+    con = duckdb.connect(str(warehouse), read_only=True)
+    reasons = dict(con.execute("SELECT regexp_extract(source, '[^/]+$'), reason FROM source_errors").fetchall())
+    capped = f"decoded body over the {MAX_PAGE_BYTES}-byte page cap (max_decompressed_bytes)"
+    assert {name: capped in reason for name, reason in reasons.items() if name != "js.html"} == {f"{i}.html": True for i in range(5)}
+    assert "only http(s) URLs can be fetched" in reasons["js.html"]
+    assert all("\n" not in r and "unexpected" not in r for r in reasons.values())
+    stored = [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]
+    assert stored and max(p.stat().st_size for p in stored) < 100_000  # the listing and the article only
 
 
 @pytest.mark.parametrize(

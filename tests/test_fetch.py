@@ -18,14 +18,33 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from cscetl import fetch
+from cscetl import fetch, pipeline
 from cscetl.fetch import FetchRequest, FetchResult, FetchSettings, fetch_many, settings_from_table
+from cscetl.limits import MAX_PAGE_BYTES
 
 PAGE = b"<html><body><p>Council children's services rated good.</p></body></html>" * 20
 ETAG = '"v1"'
 LAST_MODIFIED = "Wed, 01 Jan 2025 00:00:00 GMT"
 ROBOTS_RULES = b"User-agent: *\nDisallow: /private/\n"
 BOMB_INFLATED = 64 * 1024 * 1024
+# Locations no redirect may take a fetch past (name → Location): a scheme that is not fetched,
+# URLs httpx cannot parse, a host the idna codec refuses, a port out of range, 70 KB of path.
+BAD_LOCATIONS = {
+    "javascript": "javascript:alert(1)",
+    "data": "data:text/html,<script>alert(1)</script>",
+    "mailto": "mailto:someone@example.org",
+    "JAVASCRIPT": "JAVASCRIPT://%0aalert(1)",
+    "bad-ipv6": "http://[::1",
+    "bad-ipv4": "http://999.1.1.1/",
+    "bad-a-label": "http://xn--/",
+    "empty-label": "http://a..b/",
+    "port": "http://127.0.0.1:99999/",
+    "too-long": "/" + "x" * 70_000,
+    "nul": "http://a\x00b/",
+}
+# Rules past the first 512 KiB of a robots.txt are ignored (RFC 9309 §2.5), so this one is not seen.
+ROBOTS_LONG = ROBOTS_RULES + b"Disallow: /x/\n" * 50_000 + b"Disallow: /late/\n"
+ROBOTS_BOMB = ROBOTS_RULES + b"Disallow: /x/\n" * 400_000  # 5.6 MB of rules once inflated
 
 
 @cache
@@ -117,6 +136,9 @@ class Handler(BaseHTTPRequestHandler):
         mode = self.server.state.robots
         if mode == "rules":
             self.reply(200, ROBOTS_RULES, {"Content-Type": "text/plain"})
+        elif mode in ("long", "bomb"):
+            body = gzip.compress(ROBOTS_LONG if mode == "long" else ROBOTS_BOMB, compresslevel=9)
+            self.reply(200, body, {"Content-Type": "text/plain", "Content-Encoding": "gzip"})
         elif mode == "missing":
             self.reply(404, b"not found")
         else:
@@ -135,6 +157,19 @@ class Handler(BaseHTTPRequestHandler):
     def route_redirect(self, path, query, hits):
         # /redirect?status=301&to=...: relative or absolute Location
         self.reply(int(query.get("status", "302")), headers={"Location": query["to"]} if "to" in query else {})
+
+    def route_badloc(self, path, query, hits):
+        self.reply(302, headers={"Location": BAD_LOCATIONS[query["case"]]})  # sent as listed, NUL included
+
+    def route_body(self, path, query, hits):
+        # /body?n=5000&pdf=1&coding=gzip: n bytes, starting like a PDF or like HTML
+        n = int(query["n"])
+        head = b"%PDF-1.4\n" if query.get("pdf") == "1" else b"<html><body><p>"
+        data = (head + b"a" * n)[:n]
+        headers = {"Content-Type": "application/pdf" if query.get("pdf") == "1" else "text/html"}
+        if "coding" in query:
+            data, headers["Content-Encoding"] = encode(data, query["coding"]), query["coding"]
+        self.reply(200, data, headers, length=query.get("length", "1") == "1")
 
     def route_loop(self, path, query, hits):
         self.reply(302, headers={"Location": "/loop"})
@@ -393,6 +428,68 @@ def test_redirect_to_other_scheme_is_refused(base, settings):
     assert result.error == "only http(s) URLs can be fetched" and result.status == 302
 
 
+def _one_line(error: str | None) -> None:
+    assert error is not None
+    assert not error.startswith("unexpected error"), error
+    assert "\n" not in error and "\x00" not in error and len(error) <= 320, error
+
+
+@pytest.mark.parametrize(
+    ("case", "error", "attempts"),
+    [
+        ("javascript", "only http(s) URLs can be fetched", 1),
+        ("data", "only http(s) URLs can be fetched", 1),
+        ("mailto", "only http(s) URLs can be fetched", 1),
+        ("JAVASCRIPT", "only http(s) URLs can be fetched", 1),
+        ("bad-ipv6", "bad redirect Location 'http://[::1': Invalid port", 1),
+        ("bad-ipv4", "bad redirect Location 'http://999.1.1.1/': Invalid IPv4 address", 1),
+        ("bad-a-label", "invalid URL 'http://xn--/': ", 1),
+        ("empty-label", "invalid host name 'a..b': ", 1),  # refused before any DNS look-up
+        ("port", "invalid URL 'http://127.0.0.1:99999/': port 99999 out of range", 1),
+        ("too-long", "bad redirect Location '/xxxx", 1),
+        # a NUL makes the header line itself illegal: the HTTP parser refuses it, as a broken
+        # connection (retried, like any protocol error), still one line with the NUL escaped
+        ("nul", "connection broke: illegal header line", 3),  # and no status: the response was not read
+    ],
+)
+def test_bad_redirect_location_is_a_one_line_error(base, settings, case, error, attempts):
+    result = one(f"{base}/badloc?case={case}", settings)
+    _one_line(result.error)
+    assert result.error.startswith(error), result.error
+    assert (result.status, result.attempts, result.content) == (302 if case != "nul" else None, attempts, None)
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["/page?near=relative", " /page?near=spaces ", "//127.0.0.1:{port}/page?near=scheme-relative",
+     "HTTP://127.0.0.1:{port}/page?near=upper-case-scheme", "http://127.0.0.1:{port}/page?near=%00-escaped"],
+)
+def test_good_redirect_locations_still_work(base, server, settings, location):
+    to = location.format(port=server.server_address[1]).replace("?", "%3F").replace("&", "%26")
+    to = to.replace("%00", "%2500").replace(" ", "%20")
+    result = one(f"{base}/redirect?to={to}", settings)
+    assert result.error is None and result.content == PAGE, result.error
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("http://exa\x00mple.org/", "invalid URL 'http://exa\\x00mple.org/': "),
+        ("http://xn--/", "invalid URL 'http://xn--/': "),
+        ("http://a..b/", "invalid host name 'a..b': "),
+        ("http://127.0.0.1:99999/", "invalid URL 'http://127.0.0.1:99999/': port 99999 out of range"),
+        ("http://127.0.0.1/" + "x" * 70_000, "invalid URL 'http://127.0.0.1/xxxx"),
+        ("http://[::1/", "invalid URL 'http://[::1/': "),
+        ("http:///no-host", "invalid URL 'http:///no-host': no host"),
+    ],
+)
+def test_bad_urls_are_one_line_errors(settings, url, error):
+    result = one(url, settings)
+    _one_line(result.error)
+    assert result.error.startswith(error), result.error
+    assert result.attempts == 1 and result.status is None
+
+
 def test_loopback_refused_by_default(base, server, state):
     settings = FetchSettings(timeout_s=2.0, retries=2, backoff_s=0.01)
     port = server.server_address[1]
@@ -469,9 +566,49 @@ def test_decompression_bomb_is_stopped_quickly(base, settings, coding):
     began = time.monotonic()
     result = one(f"{base}/bomb?coding={coding}", replace(settings, max_decompressed_bytes=1024 * 1024))
     took = time.monotonic() - began
-    assert result.error == "decompressed body over the 1048576-byte cap"
+    assert result.error == "decoded body over the 1048576-byte page cap (max_decompressed_bytes)"
     assert result.content is None and result.attempts == 1
     assert took < 1.0, f"took {took:.2f} s: the bomb was inflated too far"
+
+
+def test_page_cap_is_the_parsers():
+    assert FetchSettings().max_decompressed_bytes == MAX_PAGE_BYTES == pipeline.MAX_PAGE_BYTES == 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize("coding", ["gzip", "br"])
+def test_bomb_is_refused_at_the_page_cap_by_default(base, settings, coding):
+    # 64 MiB once inflated: under the old 100 MiB cap it was held whole for the batch
+    if coding == "br" and not fetch._HAVE_BROTLI:
+        pytest.skip("brotli (>=1.2) not installed")
+    result = one(f"{base}/bomb?coding={coding}", settings)  # the default max_decompressed_bytes
+    assert result.error == f"decoded body over the {MAX_PAGE_BYTES}-byte page cap (max_decompressed_bytes)"
+    assert result.content is None and result.status == 200 and result.attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "max_bytes", "error"),
+    [
+        ("n=1000", 10_000, None),  # at the page cap
+        ("n=1001", 10_000, "decoded body over the 1000-byte page cap (max_decompressed_bytes)"),
+        ("n=1001&length=0", 10_000, "decoded body over the 1000-byte page cap (max_decompressed_bytes)"),
+        ("n=1001&coding=gzip", 10_000, "decoded body over the 1000-byte page cap (max_decompressed_bytes)"),
+        # a PDF sent as it is costs the server what it costs us: it may go on to max_bytes
+        ("n=5000&pdf=1", 10_000, None),
+        ("n=5000&pdf=1&length=0", 10_000, None),
+        ("n=5000&pdf=1&length=0", 4_000, "body over the 4000-byte cap"),
+        # ... but not when compressed: that is how a bomb would pass as a PDF
+        ("n=5000&pdf=1&coding=gzip", 10_000, "decoded body over the 1000-byte page cap (max_decompressed_bytes)"),
+        ("n=5000&pdf=1&coding=deflate", 10_000, "decoded body over the 1000-byte page cap (max_decompressed_bytes)"),
+    ],
+)
+def test_page_cap_while_streaming(base, settings, query, max_bytes, error):
+    result = one(f"{base}/body?{query}", replace(settings, max_decompressed_bytes=1000, max_bytes=max_bytes))
+    assert result.error == error
+    if error is None:
+        n = int(query.split("&")[0][2:])
+        assert result.content is not None and len(result.content) == n
+    else:
+        assert result.content is None and result.status == 200
 
 
 @pytest.mark.parametrize("coding", ["gzip", "br"])
@@ -516,6 +653,46 @@ def test_unusable_robots_allows_all(base, settings, state, mode):
     result = one(base + path, settings)
     assert result.error is None and result.content == PAGE
     assert state.hits[path] == 1
+
+
+def test_robots_txt_is_read_up_to_512_kib_decoded(base, settings, state):
+    # 700 KB of rules once inflated (4 KB gzipped): what comes after 512 KiB is not read, as RFC
+    # 9309 allows; the rules before it still hold.
+    state.robots = "long"
+    stamp = time.monotonic_ns()
+    results = fetch_many([FetchRequest(f"{base}/private/x?case={stamp}"), FetchRequest(f"{base}/late/x?case={stamp}")],
+                         settings)
+    assert [r.error for r in results] == ["disallowed by robots.txt", "HTTP 404 Not Found"]
+
+
+def test_robots_parsing_does_not_stall_other_fetches(base, settings, state):
+    # A gzipped robots.txt of 400,000 rules (5.6 MB inflated): reading it must not hold the event
+    # loop, where every other fetch of the run waits.
+    state.robots = "bomb"
+    gaps: list[float] = []
+
+    async def run() -> list[FetchResult]:
+        async def ticker() -> None:
+            last = time.monotonic()
+            while True:
+                await asyncio.sleep(0.01)
+                now = time.monotonic()
+                gaps.append(now - last)
+                last = now
+
+        beat = asyncio.create_task(ticker())
+        try:
+            stamp = time.monotonic_ns()
+            return await fetch.fetch_all([FetchRequest(f"{base}/private/x?case={stamp}"),
+                                          FetchRequest(f"{base}/page?case={stamp}")], settings)
+        finally:
+            beat.cancel()
+
+    began = time.monotonic()
+    results = asyncio.run(run())
+    assert [r.error for r in results] == ["disallowed by robots.txt", None]
+    assert max(gaps) < 0.5, f"event loop held for {max(gaps):.2f} s"
+    assert time.monotonic() - began < 10
 
 
 def test_robots_can_be_ignored(base, settings, state):

@@ -1,7 +1,7 @@
 """A polite, robust HTTP fetcher for news pages and Ofsted reports.
 
-Self-contained on purpose (no imports from the rest of cscetl) so it can be tested alone and
-wired into acquisition later. One `fetch_all` call owns one httpx.AsyncClient, one DNS cache,
+Self-contained on purpose (nothing from the rest of cscetl but its caps, cscetl.limits) so it can
+be tested alone. One `fetch_all` call owns one httpx.AsyncClient, one DNS cache,
 one robots.txt cache and one set of per-host gates; a single URL's failure becomes
 `FetchResult.error`, never an exception.
 
@@ -11,7 +11,11 @@ Safety and politeness, and why:
 - The addresses we check are the addresses we connect to: the connection pool's network backend
   dials the IPs pinned by the check instead of resolving the name again (no DNS rebinding gap).
 - Bodies are read raw and decoded here, so both the on-the-wire cap and the decoded cap hold
-  while streaming: a gzip bomb is stopped after `max_decompressed_bytes`, not after 10 GB.
+  while streaming: a gzip bomb is stopped at the page cap (the parser's, 10 MiB), before it is
+  held for a batch, stored or shipped to a worker, not after 10 GB. robots.txt is cut at 512 KiB
+  decoded and parsed off the event loop.
+- A URL or redirect Location that cannot be fetched (javascript:, data:, malformed, NUL, too long)
+  is that URL's error, never an exception: httpx is not shown a Location at all (see _hide_location).
 - Requests to one host are limited in number and spaced out; 429/503 Retry-After holds the
   whole host, not just the one URL that got it.
 """
@@ -25,6 +29,7 @@ import email.utils
 import ipaddress
 import logging
 import random
+import re
 import socket
 import ssl
 import time
@@ -40,6 +45,8 @@ import certifi
 import httpcore
 import httpx
 
+from cscetl.limits import MAX_PAGE_BYTES
+
 try:  # 'br' is offered only when the installed brotli can bound its output (1.2+: zip-bomb safe)
     import brotli
 
@@ -53,7 +60,9 @@ __all__ = ["FetchRequest", "FetchResult", "FetchSettings", "fetch_all", "fetch_m
 log = logging.getLogger(__name__)
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
+_ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB; the rest is ignored
+_ROBOTS_INLINE_RULES = 1000  # more rules than this: each check costs milliseconds, so it runs in a thread
+_MAX_ERROR_CHARS = 300  # an error is one line of a log and a table cell, whatever the server sent
 _DECODE_STEP = 64 * 1024  # decoders emit at most about this much per step, so caps are checked often
 
 
@@ -68,7 +77,9 @@ class FetchSettings:
     max_retry_after_s: float = 60.0  # cap on a server's Retry-After (and on our own backoff)
     max_redirects: int = 5
     max_bytes: int = 50 * 1024 * 1024  # cap on the body as received, streamed: abort past it
-    max_decompressed_bytes: int = 100 * 1024 * 1024  # cap after gzip/deflate/br decoding (zip bombs)
+    # Cap on a page after gzip/deflate/br decoding (zip bombs): the parser's page cap, as a bigger
+    # page is refused anyway. Only a PDF sent uncompressed may go past it, up to max_bytes.
+    max_decompressed_bytes: int = MAX_PAGE_BYTES
     max_duration_s: float = 300.0  # wall-clock cap on one request: a slow-drip server never trips timeout_s
     user_agent: str = "cscetl/0.1 (+contact: set [fetch] contact in sources.toml)"
     contact: str | None = None  # appended to the User-Agent ("; contact: ...")
@@ -312,6 +323,8 @@ class _Resolver:
             # EAI_AGAIN is a temporary DNS failure; "no such host" will not get better by retrying.
             raise _Failure(f"cannot resolve host {host} ({exc.strerror})",
                            retryable=exc.errno == socket.EAI_AGAIN) from None
+        except (UnicodeError, ValueError) as exc:  # "a..b": the idna codec refuses an empty label
+            raise _Failure(f"invalid host name {host!r}: {exc}") from None
         return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
     @staticmethod
@@ -375,7 +388,24 @@ def _make_client(settings: FetchSettings, resolver: _Resolver) -> httpx.AsyncCli
     headers = {"User-Agent": settings.full_user_agent, "Accept": accept, "Accept-Encoding": _accept_encoding()}
     # trust_env=False: an HTTP(S)_PROXY from the environment would connect somewhere we did not check.
     return httpx.AsyncClient(transport=transport, headers=headers, timeout=httpx.Timeout(settings.timeout_s),
-                             follow_redirects=False, trust_env=False)
+                             follow_redirects=False, trust_env=False,
+                             event_hooks={"response": [_hide_location]})
+
+
+_LOCATION = "cscetl.location"  # where _hide_location puts a redirect's Location
+
+
+async def _hide_location(response: httpx.Response) -> None:
+    """Take a redirect's Location out of httpx's hands before it looks at it.
+
+    Even with follow_redirects=False, httpx builds the next request of every redirect and raises on
+    a Location it cannot use: InvalidURL for javascript:/data:/mailto: (not an HTTPError), an idna
+    error for a bad host, a "protocol error" (retried as if the connection broke) for a malformed
+    or 64 KB one. We follow redirects ourselves, checking each hop, so httpx need not see it.
+    """
+    if response.status_code in _REDIRECTS and "location" in response.headers:
+        response.extensions[_LOCATION] = response.headers["location"]
+        del response.headers["location"]
 
 
 # --- bodies ------------------------------------------------------------------------------------
@@ -459,21 +489,38 @@ def _decoder_for(content_encoding: str | None) -> _Decoder:
     raise _Failure(f"unsupported content-encoding {coding}")
 
 
-async def _read_body(response: httpx.Response, raw_cap: int, decoded_cap: int) -> bytes:
-    """Stream the raw body, decoding as it comes, and stop as soon as either cap is passed."""
+async def _read_body(response: httpx.Response, raw_cap: int, decoded_cap: int, *, truncate: bool = False) -> bytes:
+    """Stream the raw body, decoding as it comes, and stop as soon as a cap is passed.
+
+    decoded_cap holds for every body but an uncompressed PDF, which may go on to raw_cap: its bytes
+    are as sent, so it costs the server what it costs us. truncate: keep what fits in the caps, up
+    to the last whole line, instead of failing (robots.txt).
+    """
     declared = response.headers.get("content-length", "").strip()
-    if declared.isdigit() and int(declared) > raw_cap:  # refuse before reading a byte
+    if not truncate and declared.isdigit() and int(declared) > raw_cap:  # refuse before reading a byte
         raise _Failure(f"body over the {raw_cap}-byte cap (Content-Length {declared})")
     decoder = _decoder_for(response.headers.get("content-encoding"))
     body = bytearray()
     received = 0
+    cap = decoded_cap
     try:
         async for chunk in response.aiter_raw():
             received += len(chunk)
             if received > raw_cap:
+                if truncate:
+                    return _whole_lines(body, cap)
                 raise _Failure(f"body over the {raw_cap}-byte cap")
-            _append_capped(body, decoder.feed(chunk), decoded_cap)
-        _append_capped(body, decoder.flush(), decoded_cap)
+            while _append_capped(body, decoder.feed(chunk), cap):
+                if truncate:
+                    return _whole_lines(body, cap)
+                if cap < raw_cap and isinstance(decoder, _Identity) and _PDF_MAGIC in body[:1024]:
+                    cap, chunk = raw_cap, b""  # this piece is already in: go on with the raw cap only
+                    continue
+                raise _Failure(f"decoded body over the {cap}-byte page cap (max_decompressed_bytes)")
+        if _append_capped(body, decoder.flush(), cap):
+            if truncate:
+                return _whole_lines(body, cap)
+            raise _Failure(f"decoded body over the {cap}-byte page cap (max_decompressed_bytes)")
     except zlib.error as exc:
         raise _Failure(f"corrupt {response.headers.get('content-encoding')} body: {exc}") from None
     except Exception as exc:  # brotli.error has no stable import path across versions
@@ -483,11 +530,22 @@ async def _read_body(response: httpx.Response, raw_cap: int, decoded_cap: int) -
     return bytes(body)
 
 
-def _append_capped(body: bytearray, pieces: Iterator[bytes], cap: int) -> None:
+_PDF_MAGIC = b"%PDF-"  # where cscetl.detect looks for it: in the first 1,024 bytes
+
+
+def _append_capped(body: bytearray, pieces: Iterator[bytes], cap: int) -> bool:
+    """Append decoded pieces until the body passes cap; True if it did (the rest is not decoded)."""
     for piece in pieces:
         body += piece
         if len(body) > cap:
-            raise _Failure(f"decompressed body over the {cap}-byte cap")
+            return True
+    return False
+
+
+def _whole_lines(body: bytearray, cap: int) -> bytes:
+    """The first cap bytes, cut after their last line break (a half rule is no rule)."""
+    del body[cap:]
+    return bytes(body[: body.rfind(b"\n") + 1])
 
 
 def _media_type(content_type: str | None) -> str | None:
@@ -534,7 +592,7 @@ class _Fetcher:
         self._resolver = resolver
         self._global_slots = asyncio.Semaphore(settings.global_concurrency)
         self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, asyncio.Task[robotparser.RobotFileParser | None]] = {}
+        self._robots: dict[str, asyncio.Task[_Robots | None]] = {}
         self._page_types = frozenset(t.strip().lower() for t in settings.content_types)
 
     async def fetch(self, request: FetchRequest) -> FetchResult:
@@ -609,12 +667,12 @@ class _Fetcher:
 
     async def _handle(self, url: httpx.URL, response: httpx.Response, *, page: bool) -> _Hop:
         status, headers = response.status_code, response.headers
-        location = headers.get("location")
+        location = response.extensions.get(_LOCATION)
         if status in _REDIRECTS and location:
             try:
                 return _Hop(str(url), status, headers, location=url.join(location.strip()))
-            except httpx.InvalidURL as exc:
-                raise _Failure(f"bad redirect Location {location!r}: {exc}", status=status) from None
+            except (httpx.InvalidURL, ValueError, TypeError) as exc:  # ValueError: idna's errors
+                raise _Failure(f"bad redirect Location {_shown(location)}: {exc}", status=status) from None
         if status == 304:
             return _Hop(str(url), status, headers)
         if not 200 <= status <= 299:
@@ -627,9 +685,12 @@ class _Fetcher:
         media_type = _media_type(headers.get("content-type"))
         if page and media_type is not None and media_type not in self._page_types:
             raise _Failure(f"content-type {media_type} is not a page", status=status)
-        raw_cap = self._settings.max_bytes if page else min(self._settings.max_bytes, _ROBOTS_MAX_BYTES)
+        if page:
+            raw_cap, decoded_cap = self._settings.max_bytes, self._settings.max_decompressed_bytes
+        else:  # robots.txt: the RFC 9309 limit, on the decoded rules as well as on the wire
+            raw_cap = decoded_cap = min(self._settings.max_bytes, _ROBOTS_MAX_BYTES)
         try:
-            content = await _read_body(response, raw_cap, self._settings.max_decompressed_bytes)
+            content = await _read_body(response, raw_cap, decoded_cap, truncate=not page)
         except _Failure as failure:
             failure.status = status
             raise
@@ -669,10 +730,14 @@ class _Fetcher:
         if task is None:  # one fetch per origin; concurrent pages of that origin await the same task
             task = asyncio.ensure_future(self._load_robots(origin))
             self._robots[origin] = task
-        parser = await asyncio.shield(task)  # one page being cancelled must not cancel the shared load
-        return parser is None or parser.can_fetch(self._settings.user_agent, str(url))
+        robots = await asyncio.shield(task)  # one page being cancelled must not cancel the shared load
+        if robots is None:
+            return True
+        if robots.rules > _ROBOTS_INLINE_RULES:  # each check walks every rule: not in the event loop
+            return await asyncio.to_thread(robots.parser.can_fetch, self._settings.user_agent, str(url))
+        return robots.parser.can_fetch(self._settings.user_agent, str(url))
 
-    async def _load_robots(self, origin: str) -> robotparser.RobotFileParser | None:
+    async def _load_robots(self, origin: str) -> _Robots | None:
         """The origin's rules, or None for allow-all (missing, 4xx, 5xx, unreachable or unreadable)."""
         try:
             hop = await self._follow(f"{origin}/robots.txt", {}, _Clock(), page=False)
@@ -684,9 +749,8 @@ class _Fetcher:
             return None
         if hop.status != 200 or hop.content is None:
             return None
-        parser = robotparser.RobotFileParser(f"{origin}/robots.txt")
-        parser.parse(hop.content.decode("utf-8", errors="replace").splitlines())
-        return parser
+        # Half a second of pure Python for 512 KiB of rules: in a thread, so other fetches go on.
+        return await asyncio.to_thread(_parse_robots, f"{origin}/robots.txt", hop.content)
 
     def _success(self, request: FetchRequest, hop: _Hop, attempts: int, clock: _Clock) -> FetchResult:
         not_modified = hop.status == 304
@@ -707,12 +771,25 @@ class _Fetcher:
         )
 
     def _failed(self, request: FetchRequest, failure: _Failure, attempts: int, clock: _Clock) -> FetchResult:
-        message = failure.message
+        message = _one_line(failure.message)
         if failure.retryable and attempts > 1:
             message = _after_attempts(message, attempts)
         return FetchResult(url=request.url, final_url=failure.final_url, status=failure.status, content=None,
                            content_type=None, etag=None, last_modified=None, not_modified=False, error=message,
                            attempts=attempts, elapsed_s=_elapsed(clock), fetched_at=datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class _Robots:
+    parser: robotparser.RobotFileParser
+    rules: int  # Allow/Disallow lines kept: what one can_fetch may have to walk
+
+
+def _parse_robots(url: str, content: bytes) -> _Robots:
+    parser = robotparser.RobotFileParser(url)
+    parser.parse(content.decode("utf-8", errors="replace").splitlines())
+    entries = [*parser.entries, *([parser.default_entry] if parser.default_entry else [])]
+    return _Robots(parser, sum(len(e.rulelines) for e in entries))
 
 
 def _after_attempts(message: str, attempts: int) -> str:
@@ -738,10 +815,28 @@ def _conditional_headers(request: FetchRequest) -> dict[str, str]:
 def _parse_url(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url.strip())
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise _Failure(f"invalid URL {url!r}: {exc}") from None
+        host, port = parsed.host, parsed.port  # .host decodes an xn-- label, and may fail doing it
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:  # ValueError: idna's errors on a host
+        raise _Failure(f"invalid URL {_shown(url)}: {exc}") from None
     if parsed.scheme not in ("http", "https"):
         raise _Failure("only http(s) URLs can be fetched")
-    if not parsed.host:
-        raise _Failure(f"invalid URL {url!r}: no host")
+    if not host:
+        raise _Failure(f"invalid URL {_shown(url)}: no host")
+    if port is not None and not 0 < port < 65536:
+        raise _Failure(f"invalid URL {_shown(url)}: port {port} out of range")
     return parsed
+
+
+def _shown(text: object, limit: int = 120) -> str:
+    """A URL or header value as it may appear in an error: quoted, escaped, and cut short."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(message: str) -> str:
+    """Control characters escaped and the length bounded: part of an error is chosen by a server."""
+    flat = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+    return flat if len(flat) <= _MAX_ERROR_CHARS else flat[: _MAX_ERROR_CHARS - 1] + "…"

@@ -20,6 +20,7 @@ from cscetl.extract.inspections import extract_inspections
 from cscetl.extract.judgements import extract_judgements
 from cscetl.extract.metrics import extract_metrics
 from cscetl.extract.quotes import extract_quotes
+from cscetl.limits import MAX_PAGE_BYTES
 from cscetl.metadata import date_in_name, header_metadata, infer_kind, pdf_published, publisher_from_url
 from cscetl.outcome import Document, Failure, Unchanged
 from cscetl.page import ParsedPage
@@ -28,9 +29,6 @@ from cscetl.parse_pdf import MAX_PAGES, PdfError, parse_pdf
 from cscetl.records import DocContext, Extracted, Inspection
 from cscetl.timelimit import TimeLimitExceeded, time_limit
 from cscetl.version import code_version
-
-
-MAX_PAGE_BYTES = 10 * 1024 * 1024  # HTML and text; PDFs are capped by pages instead
 
 
 class StageError(Exception):
@@ -49,7 +47,7 @@ def parse_bytes(data: bytes, name: str, content_type: str | None, url: str | Non
             return parse_pdf(data)
         except PdfError as exc:
             raise StageError("parse", str(exc)) from None
-    if len(data) > MAX_PAGE_BYTES:
+    if len(data) > MAX_PAGE_BYTES:  # HTML and text; PDFs are capped by what reading them costs
         # a real article is well under this; a bigger "page" is a dump or an attack, and would take minutes
         raise StageError("parse", f"{fmt} page is {len(data) / 1e6:.1f} MB, over the {MAX_PAGE_BYTES / 1e6:.0f} MB cap for one page")
     text = decode_bytes(data, content_type)
