@@ -37,8 +37,9 @@ from cscetl.sources import Source, load_fetch_settings, load_sources
 
 
 @task(cache_policy=NO_CACHE)
-def read_sources(sources_file: str) -> list[Source]:
-    return load_sources(Path(sources_file))
+def read_sources(sources_file: str, allow_empty: bool = False) -> list[Source]:
+    # a file with no entries is refused unless allow_empty: a run over it would mark every document removed
+    return load_sources(Path(sources_file), allow_empty=allow_empty)
 
 
 @task(cache_policy=NO_CACHE)
@@ -114,18 +115,21 @@ def task_runner_from(spec: str | None):
 
 @flow(name="cscetl-pipeline", log_prints=True, task_runner=task_runner_from(os.environ.get("CSCETL_TASK_RUNNER")))
 def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, batch_size: int = 500,
-                    full_refresh: bool = False, workers: int = 0) -> runner.RunSummary:
+                    full_refresh: bool = False, workers: int = 0, allow_empty: bool = False) -> runner.RunSummary:
     """Read the sources, then acquire → parse/clean/extract → load in batches, then build the models.
 
     A document whose bytes and code version match the loaded one is not parsed or loaded again,
     unless full_refresh is set (the weekly deployment does, so rule changes reach every page).
     workers: processes for parse/clean/extract with the default task runner (0: every core).
+    allow_empty: run over a sources file with no entries (every loaded document is marked removed);
+    without it such a file, or a mistyped table such as [[source]], fails the run before it starts.
     """
     sources_file = str(Path(sources).resolve()) if sources else str(default_sources())
     published = Path(warehouse).resolve() if warehouse else default_warehouse(sources).resolve()
     workers = workers or os.cpu_count() or 1  # 0: every core
+    entries = read_sources(sources_file, allow_empty)  # before the warehouse is copied or locked
     with relaxed_gc(), building(published) as work, wh.held(work):
-        summary = _run(sources_file, str(work), batch_size, full_refresh, workers)
+        summary = _run(sources_file, entries, str(work), batch_size, full_refresh, workers)
     summary.warehouse = str(published)
     get_run_logger().info(summary.render())
     _artifact(summary)
@@ -146,13 +150,13 @@ def _own_pool() -> bool:
     return ctx is None or isinstance(ctx.task_runner, ThreadPoolTaskRunner)
 
 
-def _run(sources_file: str, warehouse_file: str, batch_size: int, full_refresh: bool, workers: int) -> runner.RunSummary:
+def _run(sources_file: str, entries: list[Source], warehouse_file: str, batch_size: int, full_refresh: bool,
+         workers: int) -> runner.RunSummary:
     """The run itself, writing to the build copy of the warehouse.
 
     Batches stream: while one batch is parsed (in workers), the next is acquired and the one
     before is loaded; at most a few batches are held at once, so memory does not grow with the run.
     """
-    entries = read_sources(sources_file)
     settings = load_fetch_settings(Path(sources_file))
     known = {} if full_refresh else known_documents(warehouse_file)
     previous = previous_fetches(warehouse_file)

@@ -5,6 +5,8 @@ bodies go to the raw store; a 304 Not Modified brings back the stored bytes of t
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from typing import Callable
 
@@ -33,23 +35,62 @@ class Acquired:
     sha256: str | None = None  # of content, for fetched bodies (their name in the raw store)
 
 
+def _not_regular(mode: int) -> str | None:
+    """What a path is when it is not a regular file (reading a FIFO or a device could block forever)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 def read_local(source: Source) -> Acquired:
+    """The file's bytes, or why not: every failure (permissions, a loop of links, a directory, a
+    FIFO, a file the kernel will not read) is this source's error, never an exception."""
     path = source.path
     assert path is not None
     try:
-        size = path.stat().st_size
+        size = _check_regular(os.stat(path), path)
+        # O_NONBLOCK: if a FIFO was swapped in after the stat, opening it must not wait for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        try:
+            _check_regular(os.fstat(fd), path)
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                data = fh.read(MAX_BYTES + 1)  # a file that grew past the cap since the stat is refused too
+        finally:
+            os.close(fd)
+    except _Refused as exc:
+        return Acquired(source, None, error=str(exc))
     except FileNotFoundError:
         return Acquired(source, None, error=f"file not found: {path}")
-    except OSError as exc:
-        return Acquired(source, None, error=f"cannot read {path}: {exc.strerror}")
-    if not path.is_file():
-        return Acquired(source, None, error=f"not a file: {path}")
-    if size > MAX_BYTES:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return Acquired(source, None, error=f"cannot read {path}: {reason}")
+    if len(data) > MAX_BYTES:
+        size = max(size, len(data))
         return Acquired(source, None, error=f"file is {size} bytes, over the {MAX_BYTES}-byte cap")
-    data = path.read_bytes()
     if not data.strip():
         return Acquired(source, None, error=f"empty file: {path}")
     return Acquired(source, data)
+
+
+class _Refused(Exception):
+    pass
+
+
+def _check_regular(st: os.stat_result, path: object) -> int:
+    what = _not_regular(st.st_mode)
+    if what is not None:
+        raise _Refused(f"not a file: {path} is {what}" if what != "not a regular file" else f"not a regular file: {path}")
+    if st.st_size > MAX_BYTES:
+        raise _Refused(f"file is {st.st_size} bytes, over the {MAX_BYTES}-byte cap")
+    return st.st_size
 
 
 def _from_fetch(src: Source, res: FetchResult, prev: PreviousFetch | None, store: RawStore | None) -> Acquired:

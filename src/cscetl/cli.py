@@ -25,7 +25,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     sources = Path(args.sources) if args.sources else default_sources()
     warehouse = Path(args.warehouse) if args.warehouse else default_warehouse(args.sources)
     try:
-        entries = load_sources(sources)  # fail fast, before Prefect starts, on a file that cannot be read
+        entries = load_sources(sources, allow_empty=args.allow_empty)  # fail fast, before Prefect starts, on a file that cannot be read
         load_fetch_settings(sources)
     except SourcesError as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
@@ -42,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     try:
         summary = pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size,
-                           full_refresh=args.full_refresh, workers=args.workers)
+                           full_refresh=args.full_refresh, workers=args.workers, allow_empty=args.allow_empty)
     except WarehouseBusy as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
         return 3
@@ -144,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--warehouse", help="DuckDB file (default: warehouse/sample.duckdb for the bundled sample, else warehouse/cscetl.duckdb)")
     run.add_argument("--batch-size", type=int, default=500, help="documents per batch (default 500)")
     run.add_argument("--full-refresh", action="store_true", help="re-process every source, changed or not")
+    run.add_argument("--allow-empty", action="store_true",
+                     help="accept a sources file with no entries (the run marks every loaded document removed)")
     run.add_argument("--workers", type=int, default=0, help="processes for parse/clean/extract (default: every core; 1: in-process)")
     run.add_argument("--task-runner", default=os.environ.get("CSCETL_TASK_RUNNER", ""),
                      help="where batches are parsed: threads (default: this machine's cores), dask (a local Dask "

@@ -17,6 +17,7 @@ from lxml.html import HtmlElement
 from trafilatura.external import SANITIZED_XPATH
 from trafilatura.utils import load_html
 
+from cscetl.detect import check_language
 from cscetl.page import ParsedPage
 
 # Below this many characters trafilatura's fallback extractors (readability, justext) may replace
@@ -179,6 +180,8 @@ def parse_html(html: str, url: str | None = None) -> ParsedPage:
     if not text.strip():
         # trafilatura found no article (very short or unusual page): fall back to all visible text.
         text = _visible_text(html)
+    # random or encoded bytes wrapped in tags are not an article (UnsupportedFormat: the page is refused)
+    check_language(text, "the page's text")
     meta = page_metadata(html, tree)
     published = meta.get("published")
     if published is None:
