@@ -5,6 +5,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -52,6 +53,14 @@ def test_quote_search_and_escaping(site):
     assert status == 200 and "found." in body and "<blockquote>" in body
     status, body = get(site[0] + "/quotes?q=%3Cscript%3E%25_")
     assert status == 200 and "<script>" not in body and "0 found." in body
+
+
+def test_quote_search_text_stays_a_parameter(site, tmp_path):
+    # the search box is the one place visitors' text reaches SQL: a parameter, on a locked-down connection
+    target = tmp_path / "stolen.csv"
+    q = urllib.parse.quote(f"x' ESCAPE ''); COPY documents TO '{target}'; --")
+    status, body = get(site[0] + "/quotes?q=" + q)
+    assert status == 200 and "0 found." in body and not target.exists()
 
 
 def test_unknown_council_is_404(site):

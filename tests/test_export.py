@@ -57,3 +57,19 @@ def test_query_is_read_only_and_formats(warehouse, capsys):
     assert "read-only" in capsys.readouterr().err.lower()
     assert main(["query", "SELECT 1 AS x", "--warehouse", str(warehouse), "--format", "csv"]) == 0
     assert list(csv.reader(capsys.readouterr().out.splitlines())) == [["x"], ["1"]]
+
+
+def test_query_refuses_writing_files_unless_allowed(warehouse, tmp_path, capsys):
+    target = tmp_path / "documents.csv"
+    copy = f"COPY documents TO '{target}'"
+    assert main(["query", copy, "--warehouse", str(warehouse)]) == 1
+    assert "query refused" in capsys.readouterr().err and not target.exists()
+    assert main(["query", copy, "--warehouse", str(warehouse), "--allow-external-access"]) == 0
+    assert target.exists()
+
+
+def test_export_into_a_folder_with_a_quote_in_its_name(warehouse, tmp_path):
+    # export's own connection is locked down to its output folder: the folder's name is SQL-quoted there
+    out = tmp_path / "it's here"
+    files = export(warehouse, "csv", out)
+    assert files and all(p.parent == out and p.stat().st_size > 0 for p in files)

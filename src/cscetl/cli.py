@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -53,54 +55,77 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_CANNOT_LISTEN = 7  # the dashboard's host:port cannot be bound (in use, not allowed)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
-    from cscetl.query import run_query
+    from cscetl.query import WarehouseUnusable, one_line, refused_by_lock_down, run_query
 
     warehouse = Path(args.warehouse) if args.warehouse else reading_warehouse()
     try:
-        print(run_query(warehouse, args.sql, args.format).rstrip("\r\n"))
+        print(run_query(warehouse, args.sql, args.format, external_access=args.allow_external_access).rstrip("\r\n"))
     except FileNotFoundError as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
         return 2
+    except WarehouseUnusable as exc:
+        print(f"cscetl: {exc}", file=sys.stderr)
+        return 4  # damaged, not DuckDB, or unreadable: as for `run`
     except duckdb.Error as exc:
-        print(f"cscetl: query failed: {exc}", file=sys.stderr)
+        if refused_by_lock_down(exc):
+            print(f"cscetl: query refused: {one_line(exc)} (`cscetl query` reads only the warehouse; "
+                  "--allow-external-access lets SQL use other files, extensions and the network)", file=sys.stderr)
+        else:
+            print(f"cscetl: query failed: {one_line(exc)}", file=sys.stderr)
         return 1
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    import duckdb
+
     from cscetl.export import export
+    from cscetl.query import WarehouseUnusable, one_line
 
     warehouse = Path(args.warehouse) if args.warehouse else reading_warehouse()
     try:
-        for path in export(warehouse, args.format, args.out):
-            print(path)
+        written = export(warehouse, args.format, args.out)
     except FileNotFoundError as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
         return 2
+    except WarehouseUnusable as exc:
+        print(f"cscetl: {exc}", file=sys.stderr)
+        return 4  # damaged, not DuckDB, or unreadable: as for `run`
+    except duckdb.Error as exc:
+        print(f"cscetl: export to {args.out} failed: {one_line(exc)}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # --out is a file, or cannot be created or written
+        print(f"cscetl: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 5 if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM) else 2
+    for path in written:
+        print(path)
     return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from cscetl.export import data_dictionary, relations
-    from cscetl.query import open_read_only
+    from cscetl.query import WarehouseUnusable, reading
 
     warehouse = Path(args.warehouse) if args.warehouse else reading_warehouse()
     try:
         if args.markdown:
             print(data_dictionary(warehouse))
             return 0
-        con = open_read_only(warehouse)
-        try:
+        with reading(warehouse) as con:
             for name, kind, comment in relations(con):
                 print(f"{name:28} {kind:5}  {comment or ''}")
-        finally:
-            con.close()
     except FileNotFoundError as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
         return 2
+    except WarehouseUnusable as exc:
+        print(f"cscetl: {exc}", file=sys.stderr)
+        return 4  # damaged, not DuckDB, or unreadable: as for `run`
     return 0
 
 
@@ -108,7 +133,13 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from cscetl.dashboard import serve
 
     warehouse = Path(args.warehouse) if args.warehouse else reading_warehouse()
-    server = serve(warehouse, args.host, args.port)
+    try:
+        server = serve(warehouse, args.host, args.port)
+    except (OSError, OverflowError) as exc:  # port in use or privileged, unknown host, port out of range
+        why = getattr(exc, "strerror", None) or str(exc)
+        hint = ": stop the other program or choose another --port" if getattr(exc, "errno", None) == errno.EADDRINUSE else ""
+        print(f"cscetl: cannot serve the dashboard on {args.host}:{args.port}: {why}{hint}", file=sys.stderr)
+        return EXIT_CANNOT_LISTEN
     print(f"cscetl dashboard on http://{args.host}:{server.server_address[1]}/ (reading {warehouse}; Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
@@ -156,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("sql")
     query.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb, or warehouse/sample.duckdb if only the sample has run)")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--allow-external-access", action="store_true",
+                       help="let the SQL read and write other files, attach databases, install and load "
+                            "extensions and use the network (refused by default)")
     query.set_defaults(func=cmd_query)
     exp = sub.add_parser("export", help="write every table and view as csv, parquet or xlsx")
     exp.add_argument("--warehouse", help="DuckDB file (default: warehouse/cscetl.duckdb, or warehouse/sample.duckdb if only the sample has run)")
@@ -178,7 +212,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--timezone", default="Europe/London")
     serve.set_defaults(func=cmd_serve)
     args = ap.parse_args(argv)
-    return args.func(args)
+    try:
+        code = args.func(args)
+        sys.stdout.flush()  # output still buffered meets a closed pipe here, inside the handler
+    except BrokenPipeError:
+        # the reader went away (`cscetl schema | head`): stop quietly. Python's documented way: point
+        # stdout at devnull so the flush at exit does not fail again and print a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE  # what a shell reports for a program a closed pipe ends
+    return code
 
 
 if __name__ == "__main__":

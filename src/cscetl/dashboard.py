@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
-from cscetl.query import open_read_only
+from cscetl.query import WarehouseUnusable, one_line, reading
 
 GRADE_COLOUR = {"outstanding": "#1b7837", "good": "#5aae61", "requires_improvement": "#f1a340",
                 "adequate": "#fdb863", "inadequate": "#d73027", None: "#999999"}
@@ -142,21 +143,25 @@ def make_handler(warehouse: Path):
 
         def do_GET(self):
             url = urlparse(self.path)
+            # opened per request, locked down like `cscetl query` (the quote search puts visitors' text
+            # into SQL, as a parameter), so a fixed or newly published file is picked up by the next page
             try:
-                con = open_read_only(warehouse)
+                with reading(warehouse) as con:
+                    if url.path == "/":
+                        page = national(con)
+                    elif url.path.startswith("/council/"):
+                        page = council(con, url.path.rsplit("/", 1)[-1])
+                    elif url.path == "/quotes":
+                        page = quotes(con, parse_qs(url.query).get("q", [""])[0])
+                    else:
+                        page = None
             except FileNotFoundError as exc:
                 return self._send(503, _page("No warehouse yet", f"<p>{_e(exc)}</p>"))
-            try:
-                if url.path == "/":
-                    page = national(con)
-                elif url.path.startswith("/council/"):
-                    page = council(con, url.path.rsplit("/", 1)[-1])
-                elif url.path == "/quotes":
-                    page = quotes(con, parse_qs(url.query).get("q", [""])[0])
-                else:
-                    page = None
-            finally:
-                con.close()
+            except WarehouseUnusable as exc:
+                return self._send(503, _page("Warehouse unusable", f"<p>{_e(exc)}</p>"))
+            except Exception as exc:  # noqa: BLE001 - a visitor gets a page, never an empty reply
+                print(f"cscetl dashboard: {url.path}: {type(exc).__name__}: {one_line(exc)}", file=sys.stderr, flush=True)
+                return self._send(500, _page("Something went wrong", "<p>This page could not be built; the dashboard's log says why.</p>"))
             self._send(200, page) if page else self._send(404, _page("Not found", "<p>No such page.</p>"))
 
         def _send(self, status: int, body: str) -> None:
