@@ -4,6 +4,11 @@ Pages are read by PDFium (pypdfium2), with pypdf as the fallback for a file PDFi
 finds no text in. The clean-up after that was written against pypdf's lines, so PDFium's are
 brought to the same form: its empty lines put back from the baselines, footnote marks put back on
 their words, its line-end hyphen (U+FFFE) made a hyphen.
+
+Reading (read_pages) runs in a reader process under memory and CPU limits (cscetl.pdf_sandbox),
+after a look at the size of the content streams (cscetl.pdf_scan), and keeps at most
+MAX_PAGE_CHARS of a page and MAX_CHARS of a document: what a small hostile file can cost is
+bounded, and what was cut is said. The clean-up runs here, on the capped text.
 """
 from __future__ import annotations
 
@@ -12,12 +17,19 @@ import io
 import re
 import threading
 from collections import Counter
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 
+from cscetl import limits, pdf_sandbox
 from cscetl.page import ParsedPage
+from cscetl.pdf_scan import content_problem
 
-MAX_PAGES = 400  # a longer PDF is cut there rather than parsed for minutes
+# Module values, read at each call (a test may lower one): a longer PDF is cut at MAX_PAGES rather
+# than parsed for minutes; text past MAX_PAGE_CHARS of a page or MAX_CHARS of the PDF is not kept.
+MAX_PAGES = limits.MAX_PDF_PAGES
+MAX_PAGE_CHARS = limits.MAX_PDF_PAGE_CHARS
+MAX_CHARS = limits.MAX_PDF_CHARS
 
 _PDFIUM_LOCK = threading.Lock()
 
@@ -27,6 +39,37 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”’)]\s*$")
 
 class PdfError(ValueError):
     pass
+
+
+@dataclass
+class ParsedPdf(ParsedPage):
+    cuts: list[str] = field(default_factory=list)  # text not kept because of a cap, one line each
+
+
+class _TextBudget:
+    """How much text is kept: at most page_chars of one page, doc_chars in all."""
+
+    def __init__(self, page_chars: int, doc_chars: int) -> None:
+        self.page_chars, self.doc_chars, self.left = page_chars, doc_chars, doc_chars
+        self.cuts: list[str] = []
+
+    def take(self, page_no: int, count: int) -> int:
+        """Characters to keep of a page that has count."""
+        keep = min(count, self.page_chars, self.left)
+        if keep < count and keep == self.page_chars:
+            self.cuts.append(f"page {page_no}: text cut at {keep:,} of {count:,} characters (cap {self.page_chars:,} a page)")
+        elif keep < count:
+            self.cuts.append(f"page {page_no}: text cut at {keep:,} of {count:,} characters (cap {self.doc_chars:,} a PDF)")
+        self.left -= keep
+        return keep
+
+    def spent(self, page_no: int, last: int) -> bool:
+        """True, and the cut said, when nothing is left for pages page_no..last."""
+        if self.left > 0:
+            return False
+        if page_no <= last:
+            self.cuts.append(f"pages {page_no}-{last} not read (cap {self.doc_chars:,} characters a PDF)")
+        return True
 
 
 def _norm(line: str) -> str:
@@ -116,12 +159,13 @@ _LINE_ENDS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _MARK = re.compile(r"\d{1,2}")
 
 
-def _pdfium_lines(textpage: pdfium.PdfTextPage) -> tuple[list[str], list[float | None]]:
-    """A page's lines, and for each the distance from the baseline of the line with text above it,
-    in font sizes (None at the top, or where PDFium has no position): one look-up per line."""
+def _pdfium_lines(textpage: pdfium.PdfTextPage, count: int = -1) -> tuple[list[str], list[float | None]]:
+    """A page's lines (of its first count characters), and for each the distance from the baseline
+    of the line with text above it, in font sizes (None at the top, or where PDFium has no
+    position): one look-up per line."""
     raw, handle = pdfium.raw, textpage.raw
     char_index, origin, font_size = raw.FPDFText_GetCharIndexFromTextIndex, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize
-    text = textpage.get_text_range().replace(_PDFIUM_HYPHEN, "-")
+    text = (textpage.get_text_range(0, count) if count else "").replace(_PDFIUM_HYPHEN, "-")  # -1: all
     x, y = ctypes.c_double(), ctypes.c_double()
     px, py = ctypes.byref(x), ctypes.byref(y)
     rows: list[list] = []  # [line, baseline y, font size]; None, None for an empty line or no position
@@ -195,8 +239,8 @@ def _with_empty_lines(pages: list[tuple[list[str], list[float | None]]]) -> list
     return out_pages
 
 
-def _pdfium_pages(data: bytes) -> tuple[int, list[list[str]], str | None]:
-    """Page count, the lines of each page up to MAX_PAGES, and the title, read by PDFium.
+def _pdfium_pages(data: bytes, max_pages: int, budget: _TextBudget) -> tuple[int, list[list[str]], str | None]:
+    """Page count, the lines of each page up to max_pages, and the title, read by PDFium.
 
     Raises PdfError for a password, pypdfium2.PdfiumError for anything else PDFium cannot open.
     """
@@ -210,12 +254,15 @@ def _pdfium_pages(data: bytes) -> tuple[int, list[list[str]], str | None]:
         try:
             n = len(doc)
             raw_pages = []
-            for i in range(min(n, MAX_PAGES)):
+            last = min(n, max_pages)
+            for i in range(last):
+                if budget.spent(i + 1, last):
+                    break
                 page = doc[i]
                 try:
                     textpage = page.get_textpage()
                     try:
-                        raw_pages.append(_pdfium_lines(textpage))
+                        raw_pages.append(_pdfium_lines(textpage, budget.take(i + 1, textpage.count_chars())))
                     finally:
                         textpage.close()
                 finally:
@@ -226,7 +273,7 @@ def _pdfium_pages(data: bytes) -> tuple[int, list[list[str]], str | None]:
     return n, _with_empty_lines(raw_pages), title
 
 
-def _pypdf_pages(data: bytes) -> tuple[int, list[list[str]], str | None]:
+def _pypdf_pages(data: bytes, max_pages: int, budget: _TextBudget) -> tuple[int, list[list[str]], str | None]:
     """The same as _pdfium_pages, read by pypdf (pure Python, ~10 times slower): for what PDFium
     cannot open or finds no text in. Imported here, as most runs never need it."""
     from pypdf import PdfReader
@@ -242,10 +289,12 @@ def _pypdf_pages(data: bytes) -> tuple[int, list[list[str]], str | None]:
                 raise PdfError(f"PDF is encrypted and cannot be read: {exc}") from None
         n = len(reader.pages)
         raw_pages = []
+        last = min(n, max_pages)
         for i, page in enumerate(reader.pages):
-            if i >= MAX_PAGES:
+            if i >= last or budget.spent(i + 1, last):
                 break
-            raw_pages.append((page.extract_text() or "").splitlines())
+            text = page.extract_text() or ""
+            raw_pages.append(text[: budget.take(i + 1, len(text))].splitlines())
         info = reader.metadata or {}
     except PdfError:
         raise
@@ -264,25 +313,47 @@ def _has_text(raw_pages: list[list[str]]) -> bool:
     return any(ln.strip() for lines in raw_pages for ln in lines)
 
 
-def parse_pdf(data: bytes) -> ParsedPage:
+def read_pages(data: bytes, *, max_pages: int, page_chars: int, doc_chars: int, stream_bytes: int,
+               content_bytes: int) -> tuple[int, list[list[str]], str | None, list[str]]:
+    """Page count, each page's lines, the title and what was cut: what runs in the reader process."""
+    problem = content_problem(data, stream_bytes, content_bytes)
+    if problem:
+        raise PdfError(f"PDF {problem}")
+    budget = _TextBudget(page_chars, doc_chars)
     try:
-        n, raw_pages, title = _pdfium_pages(data)
+        n, raw_pages, title = _pdfium_pages(data, max_pages, budget)
     except pdfium.PdfiumError:
         # PDFium could not open it (damaged, not a PDF, no pages, unsupported security): pypdf tries,
         # and gives the reason if it cannot read it either
-        n, raw_pages, title = _pypdf_pages(data)
+        n, raw_pages, title = _pypdf_pages(data, max_pages, budget)
     else:
         if not _has_text(raw_pages):
             try:  # PDFium found no text: a scanned PDF, or one pypdf may still read
-                n2, pages2, title2 = _pypdf_pages(data)
+                again = _TextBudget(page_chars, doc_chars)
+                n2, pages2, title2 = _pypdf_pages(data, max_pages, again)
                 if _has_text(pages2):
-                    n, raw_pages, title = n2, pages2, title2
+                    n, raw_pages, title, budget = n2, pages2, title2, again
             except PdfError:
                 pass
+    return n, raw_pages, title, budget.cuts
+
+
+def read_options() -> dict[str, int]:
+    """read_pages' caps, as this module has them now (read at each call: a test may lower one)."""
+    return {"max_pages": MAX_PAGES, "page_chars": MAX_PAGE_CHARS, "doc_chars": MAX_CHARS,
+            "stream_bytes": limits.MAX_PDF_STREAM_BYTES, "content_bytes": limits.MAX_PDF_CONTENT_BYTES}
+
+
+def parse_pdf(data: bytes) -> ParsedPdf:
+    try:
+        n, raw_pages, title, cuts = pdf_sandbox.read(data, read_options())  # type: ignore[misc]
+    except pdf_sandbox.Refused as exc:
+        raise PdfError(str(exc)) from None
     stripped = _strip_running_lines(raw_pages)
     lengths = sorted(len(ln.strip()) for lines in stripped for ln in lines if ln.strip())
     width = lengths[int(len(lengths) * 0.9)] if lengths else 80  # a full line, ignoring the longest outliers
     text = _join_pages([_reflow(lines, width) for lines in stripped])
     if not text.strip():
         raise PdfError(f"PDF has no extractable text ({n} pages; scanned images need OCR)")
-    return ParsedPage(format="pdf", text=text, title=title.strip() if title and title.strip() else None, pages=n)
+    return ParsedPdf(format="pdf", text=text, title=title.strip() if title and title.strip() else None, pages=n,
+                     cuts=cuts)

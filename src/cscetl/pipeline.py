@@ -151,6 +151,7 @@ def process_one(acq: Acquired, known: dict[str, tuple[str, str]] | None = None) 
         text, removed = clean_text(page.text)
         if page.pages and page.pages > MAX_PAGES:
             removed.append(Removal("page_cap", f"pages {MAX_PAGES + 1}-{page.pages} not read (cap {MAX_PAGES} pages)"))
+        removed += [Removal("text_cap", cut) for cut in getattr(page, "cuts", ())]  # a PDF's text past its caps
         kind = src.kind or infer_kind(page.text, page.format, src.url)
         header = header_metadata(text, kind)
         text, byline = _drop_lines(text, header.header_lines)
