@@ -12,7 +12,6 @@ core; with prefect-dask they run on a Dask cluster, local or remote, one batch p
 from __future__ import annotations
 
 import os
-import time
 from collections import deque
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from cscetl.publish import building
 from cscetl.pipeline import MIN_PARALLEL, process_batch, triage
 from cscetl.raw_store import store_for
 from cscetl.sources import Source, load_fetch_settings, load_sources
+from flows import progress
 
 
 @task(cache_policy=NO_CACHE)
@@ -59,8 +59,7 @@ def acquire_batch(batch: list[Source], settings: FetchSettings, previous: dict[s
 
 
 def _progress(done: int, total: int) -> None:
-    if total >= 20 and (done == total or done % max(1, total // 10) == 0):
-        print(f"fetched {done}/{total}", flush=True)
+    progress.fetched(done, total)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -128,10 +127,13 @@ def cscetl_pipeline(sources: str | None = None, warehouse: str | None = None, ba
     published = Path(warehouse).resolve() if warehouse else default_warehouse(sources).resolve()
     workers = workers or os.cpu_count() or 1  # 0: every core
     entries = read_sources(sources_file, allow_empty)  # before the warehouse is copied or locked
-    with relaxed_gc(), building(published) as work, wh.held(work):
+    # progress goes where the caller shows it (cscetl run: a bar or plain lines), else to the run's log
+    default = lambda: progress.Lines(get_run_logger().info, progress.every_s())  # noqa: E731
+    with relaxed_gc(), progress.for_run(default), building(published) as work, wh.held(work):
         summary = _run(sources_file, entries, str(work), batch_size, full_refresh, workers)
     summary.warehouse = str(published)
-    get_run_logger().info(summary.render())
+    if not progress.caller_shows():  # cscetl run prints the summary itself: once
+        get_run_logger().info(summary.render())
     _artifact(summary)
     return summary
 
@@ -172,7 +174,7 @@ def _run(sources_file: str, entries: list[Source], warehouse_file: str, batch_si
     own_pool = _own_pool()
     in_flight = 2 if own_pool else max(2, workers)  # batches being parsed while the flow acquires and loads
     pending: deque = deque()
-    started, done = time.monotonic(), 0
+    progress.started(len(entries))
     for i in range(0, len(entries), batch_size):
         batch = entries[i : i + batch_size]
         wanted = {s.url for s in batch if s.url}
@@ -184,18 +186,20 @@ def _run(sources_file: str, entries: list[Source], warehouse_file: str, batch_si
         pending.append((_process(todo, workers, own_pool), todo, settled, mine))
         acquired.clear()  # see _load: the pages go once parsed, not at the end of the run
         while len(pending) > in_flight:
-            result = result + _load(warehouse_file, run_id, *pending.popleft())
-        done += len(batch)
-        if len(entries) > batch_size:
-            rate = done / max(time.monotonic() - started, 1e-9)
-            print(f"documents {done}/{len(entries)} ({rate:.1f}/s)", flush=True)
+            result = result + _counted(_load(warehouse_file, run_id, *pending.popleft()))
     while pending:
-        result = result + _load(warehouse_file, run_id, *pending.popleft())
+        result = result + _counted(_load(warehouse_file, run_id, *pending.popleft()))
     # only a run that could read every listing knows which sources are gone
     listings_ok = not any(f.stage == "discover" for f in result.failures)
     summary = finish(warehouse_file, run_id, len(entries), result, [s.doc_id for s in entries] if listings_ok else None)
     summary.new_links = new_links
     return summary
+
+
+def _counted(batch: runner.BatchResult) -> runner.BatchResult:
+    """Report a loaded batch's documents as processed (loaded, unchanged or failed: one each)."""
+    progress.advanced(batch.new + batch.changed + batch.unchanged + len(batch.failures))
+    return batch
 
 
 def _process(todo: list[Acquired], workers: int, own_pool: bool) -> PrefectFuture | list:

@@ -21,38 +21,142 @@ def _prefect_env(verbose: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
+# Exit codes of `cscetl run` and `cscetl serve` (README "Exit codes"): one per thing to do about it.
+EXIT_ALL_FAILED = 1  # every source failed: nothing to show for the run
+EXIT_USAGE = 2  # bad arguments or sources file, or a warehouse path that cannot be a file
+EXIT_BUSY = 3  # another run is writing this warehouse: try again later
+EXIT_DAMAGED = 4  # the warehouse file is damaged or not DuckDB (or its lock is not a plain file)
+EXIT_CANNOT_WRITE = 5  # no space left on the device, read-only, or not allowed to write
+EXIT_NO_PREFECT_API = 6  # the Prefect API (PREFECT_API_URL) does not answer, or serve has none
+
+
+def _warehouse_exit(exc: Exception) -> int:
+    from cscetl.publish import WarehouseBusy, WarehousePathError, WarehouseUnwritable
+
+    for kind, code in ((WarehouseBusy, EXIT_BUSY), (WarehousePathError, EXIT_USAGE),
+                       (WarehouseUnwritable, EXIT_CANNOT_WRITE)):
+        if isinstance(exc, kind):
+            return code
+    return EXIT_DAMAGED
+
+
+def _quiet_reported_tracebacks() -> None:
+    """Prefect logs a failed task's or flow's traceback; for a warehouse problem `cscetl run` says
+    the same in one line, so drop those records (every other error keeps its traceback)."""
+    import logging
+
+    from cscetl.warehouse import describes_problem, problem
+
+    class ReportedByCli(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            exc = record.exc_info[1] if record.exc_info else None
+            if exc is not None:
+                return problem(exc) is None
+            # "Finished in state Failed('… No space left on device')": the same problem, without a traceback
+            return not (record.levelno >= logging.ERROR and record.name.startswith("prefect")
+                        and describes_problem(record.getMessage()))
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(ReportedByCli())
+
+
+def _release(exc: BaseException) -> None:
+    """Free what a handled error's tracebacks hold (DuckDB connections in the frames of the failed
+    load): left to interpreter exit, DuckDB's bindings print a page of "leaked instance" lines."""
+    import gc
+    import traceback
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if exc.__traceback__ is not None:
+            traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
+    gc.collect()
+
+
+def _reporter(verbose: bool):
+    """A progress bar on a terminal; plain lines now and then in a log (and under -v's log lines)."""
+    from flows import progress
+
+    if sys.stdout.isatty() and not verbose:
+        return progress.Bar(sys.stdout)
+    return progress.Lines(progress.stream_writer(sys.stdout), progress.every_s())
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from cscetl.sources import SourcesError, load_fetch_settings, load_sources
 
     sources = Path(args.sources) if args.sources else default_sources()
     warehouse = Path(args.warehouse) if args.warehouse else default_warehouse(args.sources)
+    if sources.is_dir():
+        print(f"cscetl: --sources {sources} is a folder: give the sources file itself, such as "
+              f"{sources / 'sources.toml'}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         entries = load_sources(sources, allow_empty=args.allow_empty)  # fail fast, before Prefect starts, on a file that cannot be read
         load_fetch_settings(sources)
     except SourcesError as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     _prefect_env(args.verbose)
-    from cscetl.publish import WarehouseBusy
+    from cscetl.publish import WarehouseError, reserved
+    from cscetl.warehouse import problem
     try:
-        # the flow module reads CSCETL_TASK_RUNNER when imported: a bad value fails here, clearly
-        from flows.etl import with_task_runner
+        # the warehouse path checked and its lock taken now, not after Prefect's start-up (≈10 s)
+        with reserved(warehouse):
+            try:
+                # the flow module reads CSCETL_TASK_RUNNER when imported: a bad value fails here, clearly
+                from flows.etl import with_task_runner
 
-        pipeline = with_task_runner(args.task_runner)
-    except (ValueError, ImportError) as exc:
+                pipeline = with_task_runner(args.task_runner)
+            except (ValueError, ImportError) as exc:
+                print(f"cscetl: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+            if (code := _check_prefect_api()) is not None:
+                return code
+            _quiet_reported_tracebacks()
+            from flows import progress
+
+            with progress.shown_by(_reporter(args.verbose)):
+                summary = pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size,
+                                   full_refresh=args.full_refresh, workers=args.workers, allow_empty=args.allow_empty)
+    except WarehouseError as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
-        return 2
-    try:
-        summary = pipeline(sources=str(sources), warehouse=str(warehouse), batch_size=args.batch_size,
-                           full_refresh=args.full_refresh, workers=args.workers, allow_empty=args.allow_empty)
-    except WarehouseBusy as exc:
-        print(f"cscetl: {exc}", file=sys.stderr)
-        return 3
+        _release(exc)
+        return _warehouse_exit(exc)
+    except Exception as exc:
+        found = problem(exc, warehouse)  # a warehouse problem raised outside the build (should not happen)
+        if found is None:
+            raise
+        print(f"cscetl: {found}", file=sys.stderr)
+        _release(exc)
+        return _warehouse_exit(found)
     print(summary.render())
     print(f"  warehouse: {warehouse}")
     if entries and summary.loaded + summary.unchanged == 0:
-        return 1  # every source failed: nothing to show for the run
+        return EXIT_ALL_FAILED
     return 0
+
+
+def _check_prefect_api(required: bool = False) -> int | None:
+    """EXIT_NO_PREFECT_API, having said why in one line, when PREFECT_API_URL is set but does not
+    answer (or, if required, is not set); None when all is well."""
+    from cscetl.prefect_api import api_url, unreachable
+
+    url = api_url()
+    if url is None:
+        if not required:
+            return None  # ephemeral mode: Prefect starts its own server
+        print("cscetl: serve needs a Prefect server to hold its schedule: start one (`prefect server start`) and "
+              "set PREFECT_API_URL (such as http://127.0.0.1:4200/api)", file=sys.stderr)
+        return EXIT_NO_PREFECT_API
+    why = unreachable(url)
+    if why is None:
+        return None
+    print(f"cscetl: the Prefect API at {url} does not answer ({why}): start the server (`prefect server start`) "
+          "or correct PREFECT_API_URL", file=sys.stderr)
+    return EXIT_NO_PREFECT_API
 
 
 EXIT_CANNOT_LISTEN = 7  # the dashboard's host:port cannot be bound (in use, not allowed)
@@ -71,7 +175,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 2
     except WarehouseUnusable as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
-        return 4  # damaged, not DuckDB, or unreadable: as for `run`
+        return EXIT_DAMAGED  # damaged, not DuckDB, or unreadable: as for `run`
     except duckdb.Error as exc:
         if refused_by_lock_down(exc):
             print(f"cscetl: query refused: {one_line(exc)} (`cscetl query` reads only the warehouse; "
@@ -96,13 +200,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     except WarehouseUnusable as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
-        return 4  # damaged, not DuckDB, or unreadable: as for `run`
+        return EXIT_DAMAGED  # damaged, not DuckDB, or unreadable: as for `run`
     except duckdb.Error as exc:
         print(f"cscetl: export to {args.out} failed: {one_line(exc)}", file=sys.stderr)
         return 1
     except OSError as exc:  # --out is a file, or cannot be created or written
         print(f"cscetl: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return 5 if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM) else 2
+        return EXIT_CANNOT_WRITE if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM) else EXIT_USAGE
     for path in written:
         print(path)
     return 0
@@ -125,7 +229,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
         return 2
     except WarehouseUnusable as exc:
         print(f"cscetl: {exc}", file=sys.stderr)
-        return 4  # damaged, not DuckDB, or unreadable: as for `run`
+        return EXIT_DAMAGED  # damaged, not DuckDB, or unreadable: as for `run`
     return 0
 
 
@@ -155,8 +259,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _prefect_env(verbose=True)
     from prefect.schedules import Cron
 
+    from cscetl.prefect_api import api_url, exit_now, watch
     from flows.etl import cscetl_pipeline
 
+    if (code := _check_prefect_api(required=True)) is not None:
+        return code
+    url = api_url()
+    # Prefect's serve loop retries a lost server for ever, and hangs on Ctrl-C pausing the deployment
+    # through it: once the API has stopped answering for ~30 s, say so and end the process
+    watch(url, lambda why: exit_now(f"cscetl: lost the Prefect API at {url} ({why}); serve stopped: restart it once "
+                                    "the server is back", EXIT_NO_PREFECT_API))
     sources = str(Path(args.sources).resolve()) if args.sources else str(default_sources())
     warehouse = str(Path(args.warehouse).resolve()) if args.warehouse else str(default_warehouse(args.sources).resolve())
     cscetl_pipeline.serve(

@@ -46,6 +46,7 @@ class RunSummary:
     new_links: int = 0
     warehouse: str = ""
     removed: int = 0  # documents whose source left the sources file (marked, not deleted)
+    restored: int = 0  # documents marked removed before whose source is listed again
 
     def render(self) -> str:
         lines = [
@@ -57,9 +58,11 @@ class RunSummary:
         ]
         if self.removed:
             lines.append(f"  {self.removed} documents whose source is no longer listed were marked removed")
+        if self.restored:
+            lines.append(f"  {self.restored} documents whose source is listed again are back in the views")
         if self.new_links:
             lines.append(f"  listing pages showed {self.new_links} new links")
-        if self.unchanged and not self.loaded and not self.failures:
+        if self.unchanged and not self.loaded and not self.failures and not self.models:
             lines.append("  nothing changed since the last run: no page was parsed and no row rewritten")
         for f in self.failures:
             lines.append(f"  FAILED [{f.stage}] {f.source}: {f.reason}")
@@ -102,7 +105,9 @@ def load_outcomes(warehouse: Path, outcomes: list[Document | Failure | Unchanged
         try:
             wh.load_documents(con, docs, run_id)
             loaded = docs
-        except Exception:
+        except Exception as exc:
+            if wh.problem(exc, warehouse) is not None:
+                raise  # a full disk or a damaged file is no document's fault: the run stops, nothing is published
             # something in the batch is unloadable: load one by one to keep the rest and name the culprit
             loaded = []
             for doc in docs:
@@ -110,6 +115,8 @@ def load_outcomes(warehouse: Path, outcomes: list[Document | Failure | Unchanged
                     wh.load_document(con, doc, run_id)
                     loaded.append(doc)
                 except Exception as exc:
+                    if wh.problem(exc, warehouse) is not None:
+                        raise
                     result.failures.append(Failure(doc.doc_id, doc.source_path or doc.source_url, "load", f"{type(exc).__name__}: {exc}"))
         for doc in loaded:
             if known and doc.doc_id in known:
@@ -127,13 +134,14 @@ def finish_run(warehouse: Path, run_id: str, sources: int, result: BatchResult, 
     """
     loaded = result.new + result.changed
     with wh.opened(warehouse) as con:
-        removed = wh.mark_removed(con, current, run_id) if current is not None else 0
+        removed, restored = wh.mark_removed(con, current, run_id) if current is not None else (0, 0)
         models: list[str] = []
-        if loaded or removed or not wh.has_models(con):
+        # a removal flag set or cleared changes what the models show, as a load does
+        if loaded or removed or restored or not wh.has_models(con):
             apply_canonical_names(con)
             load_official(con)  # the official statistics the comparison and quality models read
             models = run_models(con)
         counts = wh.finish_run(con, run_id, loaded, result.unchanged, len(result.failures))
     status = counts.pop("status")
     return RunSummary(run_id, status, sources, loaded, result.failures, counts, models,
-                      result.new, result.changed, result.unchanged, removed=removed)
+                      result.new, result.changed, result.unchanged, removed=removed, restored=restored)

@@ -1,6 +1,7 @@
 """The DuckDB warehouse: schema, per-document replace-in-one-transaction loads, run bookkeeping."""
 from __future__ import annotations
 
+import errno
 import hashlib
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -13,6 +14,87 @@ import duckdb
 from cscetl.outcome import Document, Failure
 
 ROW_TABLES = ("inspections", "judgements", "metrics", "quotes", "removed_text")
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse, not a source, is at fault: the run cannot go on, and says what to do in one line."""
+
+    def __init__(self, message: str, path: Path | str | None = None, detail: str = ""):
+        super().__init__(message)
+        self.path = str(path) if path is not None else None
+        self.detail = detail  # the underlying error, on one line
+
+
+class WarehousePathError(WarehouseError):
+    """The warehouse path cannot be a warehouse file (a folder, or under a file)."""
+
+
+class WarehouseDamaged(WarehouseError):
+    """The file at the warehouse path is not a readable DuckDB database: damaged, or another kind of file."""
+
+
+class WarehouseUnwritable(WarehouseError):
+    """The warehouse folder cannot be written: no space left, read-only, or not allowed."""
+
+
+# errno values and DuckDB's wording of them (DuckDB reports an OS error inside its own message)
+_NO_SPACE = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded",
+             errno.EFBIG: "file too large for this file system or limit"}
+_NOT_WRITABLE = {errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
+                 errno.EPERM: "operation not permitted"}
+_DUCKDB_WORDING = {"no space left on device": errno.ENOSPC, "disk quota exceeded": errno.EDQUOT,
+                   "file too large": errno.EFBIG, "read-only file system": errno.EROFS,
+                   "permission denied": errno.EACCES}
+# how DuckDB says a file is not, or no longer, a whole database
+_DAMAGE_WORDING = ("not a valid duckdb database file", "corrupt database file", "could not read enough bytes",
+                   "does not match stored checksum")
+
+
+def _chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen and len(seen) < 10:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def problem(exc: BaseException, path: Path | str | None = None) -> WarehouseError | None:
+    """The warehouse problem behind an exception (no space, not writable, damaged), or None when it is
+    something else (a bug, a document DuckDB will not take: those stay what they are).
+
+    path: the file being written, named when the error itself does not name one.
+    """
+    for e in _chain(exc):
+        if isinstance(e, WarehouseError):
+            return e
+        code, where = None, path
+        if isinstance(e, OSError) and (e.errno in _NO_SPACE or e.errno in _NOT_WRITABLE):
+            code, where = e.errno, e.filename2 or e.filename or path  # filename2: a copy's or a rename's target
+        elif isinstance(e, duckdb.Error):
+            text = str(e).lower()
+            code = next((c for words, c in _DUCKDB_WORDING.items() if words in text), None)
+            if code is None and any(words in text for words in _DAMAGE_WORDING):
+                return WarehouseDamaged(f"{path or 'the warehouse'} is damaged ({one_line(e)})", path, one_line(e))
+        if code in _NO_SPACE:
+            return WarehouseUnwritable(f"{_NO_SPACE[code]} writing {where or 'the warehouse'}: free some space "
+                                       "(or give --warehouse on a bigger disk) and run again", where)
+        if code in _NOT_WRITABLE:
+            return WarehouseUnwritable(f"cannot write {where or 'the warehouse'}: {_NOT_WRITABLE[code]} (give "
+                                       "--warehouse a folder this user can write)", where)
+    return None
+
+
+def describes_problem(message: str) -> bool:
+    """Whether a message (a Prefect state's, which carries no exception) reports a warehouse problem."""
+    text = message.lower()
+    return (any(words in text for words in _DUCKDB_WORDING) or any(words in text for words in _DAMAGE_WORDING)
+            or any(name.lower() in text for name in ("WarehouseError", "WarehouseBusy", "WarehouseDamaged",
+                                                     "WarehouseUnwritable", "WarehousePathError")))
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (DuckDB's span several: the error, then hints)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 # DuckDB's buffer pool defaults to 80% of RAM: a run would keep the whole warehouse cached. A run
@@ -49,6 +131,9 @@ def held(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     _held[key] = con
     try:
         yield con
+        # checkpoint here, not in close(): close() gives up on a checkpoint that fails (a full disk)
+        # without a word and leaves the WAL behind; here the real error is raised
+        con.execute("CHECKPOINT")
     finally:
         _held.pop(key, None)
         con.close()
@@ -168,7 +253,10 @@ def load_documents(con: duckdb.DuckDBPyConnection, docs: list[Document], run_id:
         con.unregister("batch_ids")
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # a fatal error (a full disk) has already ended the transaction: raise the real error, not this
         raise
 
 
@@ -270,14 +358,19 @@ def record_links(con: duckdb.DuckDBPyConnection, found: dict[str, list[str]], ru
     return con.execute("SELECT count(*) FROM discovered_links").fetchone()[0] - before
 
 
-def mark_removed(con: duckdb.DuckDBPyConnection, current: list[str], run_id: str) -> int:
-    """Mark documents whose source is gone from the sources file; un-mark any that came back."""
+def mark_removed(con: duckdb.DuckDBPyConnection, current: list[str], run_id: str) -> tuple[int, int]:
+    """Mark documents whose source is gone from the sources file; un-mark any that came back.
+
+    Returns (marked, restored): either one changes what the views show.
+    """
     con.execute("CREATE OR REPLACE TEMP TABLE current_sources (doc_id VARCHAR)")
     if current:
         con.executemany("INSERT INTO current_sources VALUES (?)", [[d] for d in current])
-    con.execute("UPDATE documents SET removed_in_run = NULL WHERE removed_in_run IS NOT NULL AND doc_id IN (SELECT doc_id FROM current_sources)")
+    restored = con.execute(
+        "UPDATE documents SET removed_in_run = NULL WHERE removed_in_run IS NOT NULL AND doc_id IN (SELECT doc_id FROM current_sources) RETURNING doc_id"
+    ).fetchall()
     marked = con.execute(
         "UPDATE documents SET removed_in_run = ? WHERE removed_in_run IS NULL AND doc_id NOT IN (SELECT doc_id FROM current_sources) RETURNING doc_id",
         [run_id],
     ).fetchall()
-    return len(marked)
+    return len(marked), len(restored)
